@@ -1,0 +1,64 @@
+# Math4ML: build the book, run the tests. `make help` lists the targets.
+#
+# Everything runs inside .venv, created on first use from requirements.lock (exact
+# versions), so a fresh machine with Python 3.11+ needs nothing else.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BOOK   := book
+HTML   := $(BOOK)/_build/html
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help env book book-all serve test test-fast bench lock clean clean-all
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+env: $(STAMP) ## create .venv from requirements.lock (done automatically by the other targets)
+
+book: $(STAMP) ## build the HTML book (executes changed pages; warnings are errors)
+	$(BIN)/jupyter-book build $(BOOK) --builder html -W -n --keep-going
+	@echo; echo "The book is built. Open $(abspath $(HTML))/index.html, or run 'make serve'."
+
+book-all: $(STAMP) ## rebuild every page from scratch
+	rm -rf $(BOOK)/_build
+	$(MAKE) book
+
+serve: $(STAMP) ## preview the built book at http://127.0.0.1:$(PORT) (loopback only)
+	@test -f $(HTML)/index.html || $(MAKE) book
+	@echo "Serving $(HTML) at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+test: $(STAMP) ## run the whole suite: package tests, the book build, every page alone, offline and browser checks
+	$(BIN)/python scripts/ensure_chromium.py
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## only the package tests (no book build, no browser)
+	$(BIN)/python -m pytest -m "not book and not browser"
+
+bench: $(STAMP) ## time a clean build, a prose edit and a code edit; per-page execution times
+	$(BIN)/python benchmarks/bench_build.py
+
+lock: ## re-resolve requirements.lock from pyproject.toml (needs the registry)
+	rm -rf /tmp/m4ml-lock && $(PYTHON) -m venv /tmp/m4ml-lock
+	/tmp/m4ml-lock/bin/pip install --quiet ".[book,test]"
+	( echo "# Exact versions of every package the book build and tests use (Python 3.11+)."; \
+	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
+	  /tmp/m4ml-lock/bin/pip freeze --exclude m4ml ) > requirements.lock
+
+clean: ## remove the built book (keeps the execution cache's source of truth: the pages)
+	rm -rf $(BOOK)/_build
+
+clean-all: clean ## also remove the environment
+	rm -rf $(VENV)

@@ -1,0 +1,24 @@
+"""m4ml: the companion package of *Mathematics for Machine Learning*.
+
+The book's pages import everything that is used more than once from here:
+datasets (:mod:`m4ml.data`), the figure style (:mod:`m4ml.plot`), small
+numerical helpers (:mod:`m4ml.stats`, :mod:`m4ml.linalg`, :mod:`m4ml.optim`)
+and self-checks for coding exercises (:mod:`m4ml.exercises`).
+
+Importing the package never touches the network and keeps no hidden state.
+"""
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+__all__ = ["data", "exercises", "linalg", "optim", "plot", "stats", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # Import submodules on first use so that `import m4ml` stays fast.
+    if name in __all__ and name != "__version__":
+        module = import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'm4ml' has no attribute {name!r}")

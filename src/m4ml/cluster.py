@@ -1,0 +1,214 @@
+"""k-means clustering with Lloyd's algorithm, written to be read.
+
+The k-means objective of a partition of the rows of :math:`\\mathbf{X}` into
+clusters with labels :math:`c_n \\in \\{0, \\dots, k-1\\}` and centroids
+:math:`\\boldsymbol{\\mu}_0, \\dots, \\boldsymbol{\\mu}_{k-1}` is the within-cluster
+sum of squares
+
+.. math::
+
+    J = \\sum_{n=1}^{N} \\lVert \\mathbf{x}_n - \\boldsymbol{\\mu}_{c_n} \\rVert_2^2 .
+
+Lloyd's algorithm alternates two steps, each of which never increases
+:math:`J`: assign every point to its nearest centroid, then move every
+centroid to the mean of its points. :func:`kmeans` records :math:`J` after
+every assignment so that pages can plot (and tests can check) its descent.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import as_float_array, check_choice, check_integer, check_positive
+
+__all__ = ["KMeansResult", "kmeans", "squared_distances", "assign", "update_centroids", "objective"]
+
+
+class KMeansResult(NamedTuple):
+    """Result of :func:`kmeans` (the best of its ``n_init`` runs)."""
+
+    labels: np.ndarray  #: (N,) cluster of each row, in 0..k-1
+    centroids: np.ndarray  #: (k, D) one centroid per row
+    inertia: float  #: the objective J at (labels, centroids)
+    n_iter: int  #: number of update steps taken
+    converged: bool  #: whether a stopping rule was met within ``max_iter``
+    history: np.ndarray  #: J after the first assignment and after every iteration, (n_iter + 1,)
+
+
+def squared_distances(X: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances between the rows of ``X`` (N, D) and ``C`` (k, D).
+
+    Uses :math:`\\lVert \\mathbf{x} - \\mathbf{c} \\rVert^2 = \\lVert \\mathbf{x} \\rVert^2
+    - 2\\,\\mathbf{x}^\\top\\mathbf{c} + \\lVert \\mathbf{c} \\rVert^2`, so the work is one
+    matrix product and no (N, k, D) array is formed. Rounding can make this a
+    tiny negative number for a point on top of a centroid; it is clipped at 0.
+    """
+    d2 = np.sum(X**2, axis=1)[:, None] - 2.0 * (X @ C.T) + np.sum(C**2, axis=1)[None, :]
+    return np.maximum(d2, 0.0)
+
+
+def assign(X: np.ndarray, C: np.ndarray, previous: np.ndarray | None = None) -> np.ndarray:
+    """Assignment step: the index of the nearest centroid for every row of ``X``.
+
+    If ``previous`` labels are given, a point keeps its label unless another
+    centroid is *strictly* closer. This tie rule is what makes the objective
+    decrease strictly whenever a label changes, so Lloyd's algorithm cannot
+    cycle between partitions of equal cost.
+    """
+    d2 = squared_distances(X, C)
+    labels = np.argmin(d2, axis=1)
+    if previous is not None:
+        rows = np.arange(len(X))
+        keep = d2[rows, previous] <= d2[rows, labels]
+        labels = np.where(keep, previous, labels)
+    return labels
+
+
+def update_centroids(X: np.ndarray, labels: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Update step: move each centroid to the mean of the rows assigned to it.
+
+    An empty cluster has no mean. Its centroid is re-seeded at the point that
+    lies farthest from its own (updated) centroid; with several empty clusters
+    they take the farthest points in decreasing order of distance. That point
+    then sits on a centroid of its own, so the objective still does not
+    increase at the next assignment. (If ``X`` has fewer than k distinct rows,
+    a cluster can stay empty; this does not stop the algorithm.)
+    """
+    k = C.shape[0]
+    one_hot = labels[:, None] == np.arange(k)[None, :]  # (N, k) membership matrix
+    counts = one_hot.sum(axis=0)
+    sums = one_hot.T.astype(X.dtype) @ X  # (k, D): the sum of the rows in each cluster
+    new = C.copy()
+    filled = counts > 0
+    new[filled] = sums[filled] / counts[filled, None]
+    empty = np.flatnonzero(~filled)
+    if empty.size:
+        own = np.sum((X - new[labels]) ** 2, axis=1)
+        farthest = np.argsort(own, kind="stable")[::-1][: empty.size]
+        new[empty] = X[farthest]
+    return new
+
+
+def objective(X: np.ndarray, labels: np.ndarray, C: np.ndarray) -> float:
+    """The within-cluster sum of squares :math:`J`, computed from the differences."""
+    return float(np.sum((X - C[labels]) ** 2))
+
+
+def _init_centroids(X: np.ndarray, k: int, init: str, rng: np.random.Generator) -> np.ndarray:
+    N = X.shape[0]
+    if init == "random":
+        return X[rng.choice(N, size=k, replace=False)].copy()
+    # k-means++: the first centroid uniformly, each next one with probability
+    # proportional to the squared distance to the nearest centroid chosen so far.
+    C = np.empty((k, X.shape[1]))
+    C[0] = X[rng.integers(N)]
+    nearest = squared_distances(X, C[:1])[:, 0]
+    for j in range(1, k):  # a loop over centroids, never over samples
+        total = nearest.sum()
+        p = nearest / total if total > 0 else np.full(N, 1.0 / N)
+        C[j] = X[rng.choice(N, p=p)]
+        nearest = np.minimum(nearest, squared_distances(X, C[j : j + 1])[:, 0])
+    return C
+
+
+def _lloyd(X: np.ndarray, C: np.ndarray, max_iter: int, tol: float) -> KMeansResult:
+    labels = assign(X, C)
+    J = objective(X, labels, C)
+    history = [J]
+    converged = False
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        C = update_centroids(X, labels, C)
+        new_labels = assign(X, C, previous=labels)
+        J_new = objective(X, new_labels, C)
+        history.append(J_new)
+        unchanged = np.array_equal(new_labels, labels)
+        labels = new_labels
+        if unchanged or J - J_new <= tol * J:
+            converged = True
+            break
+        J = J_new
+    return KMeansResult(labels, C, history[-1], n_iter, converged, np.array(history))
+
+
+def kmeans(
+    X,
+    k: int,
+    *,
+    n_init: int = 10,
+    max_iter: int = 300,
+    tol: float = 1e-10,
+    seed: int = 0,
+    init: str = "k-means++",
+) -> KMeansResult:
+    """Cluster the rows of ``X`` into ``k`` groups with Lloyd's algorithm.
+
+    Each of the ``n_init`` runs starts from its own initial centroids and
+    iterates assignment and update steps until the labels stop changing or
+    the objective falls by no more than the fraction ``tol`` in one
+    iteration; the run with the smallest objective is returned.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+        Data, one sample per row; finite, with at least ``k`` rows.
+    k : int
+        Number of clusters, ``k >= 1``.
+    n_init : int
+        Number of runs from different initialisations.
+    max_iter : int
+        The most update steps in one run.
+    tol : float
+        Stop a run when :math:`J_{t-1} - J_t \\le` ``tol`` :math:`\\cdot J_{t-1}`.
+        With ``tol=0`` a run stops only when no label changes (or at
+        ``max_iter``).
+    seed : int
+        Seed of the random generator that draws all initialisations; the same
+        seed gives the same result.
+    init : {"k-means++", "random"}
+        ``"random"`` picks k distinct rows uniformly; ``"k-means++"`` picks
+        them one at a time with probability proportional to the squared
+        distance to the nearest centroid already chosen (Arthur and
+        Vassilvitskii, 2007).
+
+    Returns
+    -------
+    KMeansResult
+        ``labels``, ``centroids``, ``inertia`` (the objective), ``n_iter``,
+        ``converged`` and ``history`` (the objective after the first
+        assignment and after each iteration) of the best run.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not numeric or an integer argument is not an integer.
+    ValueError
+        If ``X`` is not 2-D, has non-finite entries or fewer than ``k`` rows,
+        or an argument is out of range.
+
+    Notes
+    -----
+    Distances are computed as :math:`\\lVert\\mathbf{x}\\rVert^2 - 2\\mathbf{x}^\\top
+    \\mathbf{c} + \\lVert\\mathbf{c}\\rVert^2`, so the history is non-increasing up to
+    rounding errors of the size of machine epsilon times :math:`\\sum_n \\lVert
+    \\mathbf{x}_n \\rVert^2`.
+    """
+    X = as_float_array(X, "X", ndim=2, min_rows=1)
+    k = check_integer(k, "k", minimum=1)
+    if X.shape[0] < k:
+        raise ValueError(f"X needs at least k = {k} rows (samples), got shape {X.shape}")
+    n_init = check_integer(n_init, "n_init", minimum=1)
+    max_iter = check_integer(max_iter, "max_iter", minimum=1)
+    tol = check_positive(tol, "tol", strict=False)
+    seed = check_integer(seed, "seed", minimum=0)
+    check_choice(init, "init", ("k-means++", "random"))
+
+    rng = np.random.default_rng(seed)
+    best = None
+    for _ in range(n_init):
+        result = _lloyd(X, _init_centroids(X, k, init, rng), max_iter, tol)
+        if best is None or result.inertia < best.inertia:
+            best = result
+    return best

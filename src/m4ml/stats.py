@@ -1,0 +1,85 @@
+"""Descriptive statistics used across the book, with the formulas spelt out.
+
+NumPy computes most of these directly; the functions here add input checks and
+fix the conventions (``ddof``) in one place so every page agrees.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import as_float_array, check_integer
+
+__all__ = ["Standardized", "standardize", "zscores", "pearson", "within_k_sd"]
+
+
+class Standardized(NamedTuple):
+    """Result of :func:`standardize`."""
+
+    Z: np.ndarray  #: the standardised data
+    mean: np.ndarray  #: column means used
+    std: np.ndarray  #: column standard deviations used
+
+
+def standardize(X, *, mean=None, std=None, ddof: int = 0) -> Standardized:
+    """Centre and scale each column: :math:`z_{nd} = (x_{nd} - \\mu_d) / \\sigma_d`.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D) or (N,)
+        Data, one sample per row.
+    mean, std : array_like, optional
+        Use these column statistics instead of estimating them from ``X``;
+        pass those of the training set when standardising test data.
+    ddof : int
+        Delta degrees of freedom of the standard deviation (0: divide by N).
+
+    Raises
+    ------
+    ValueError
+        If a column is constant (its standard deviation is 0), since it cannot
+        be scaled to unit variance.
+    """
+    X = as_float_array(X, "X", ndim=(1, 2), min_rows=1)
+    ddof = check_integer(ddof, "ddof", minimum=0)
+    if mean is None:
+        mean = X.mean(axis=0)
+    if std is None:
+        if X.shape[0] <= ddof:
+            raise ValueError(f"X needs more than ddof={ddof} rows, got {X.shape[0]}")
+        std = X.std(axis=0, ddof=ddof)
+    mean = as_float_array(mean, "mean", ndim=(0, 1))
+    std = as_float_array(std, "std", ndim=(0, 1))
+    # A column whose spread is at the level of rounding error of its mean is constant:
+    # floating-point averaging of equal numbers need not return exactly that number.
+    if np.any(std <= 16 * np.finfo(float).eps * np.abs(mean)) or np.any(std <= 0):
+        cols = np.flatnonzero(np.atleast_1d(std) <= 0)[:5].tolist()
+        raise ValueError(f"std must be positive; column(s) {cols} have zero spread")
+    return Standardized((X - mean) / std, np.asarray(mean), np.asarray(std))
+
+
+def zscores(x, *, ddof: int = 0) -> np.ndarray:
+    """The z-score of each entry of a 1-D sample: :math:`(x_n - \\bar x)/s`."""
+    x = as_float_array(x, "x", ndim=1, min_rows=2)
+    return standardize(x, ddof=ddof).Z
+
+
+def pearson(x, y) -> float:
+    """Pearson's correlation :math:`r = \\frac{\\sum (x_n-\\bar x)(y_n-\\bar y)}{\\sqrt{\\sum (x_n-\\bar x)^2 \\sum (y_n-\\bar y)^2}}`."""
+    x = as_float_array(x, "x", ndim=1, min_rows=2)
+    y = as_float_array(y, "y", ndim=1, min_rows=2)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same length, got {x.shape} and {y.shape}")
+    xc, yc = x - x.mean(), y - y.mean()
+    denom = np.sqrt((xc @ xc) * (yc @ yc))
+    if denom == 0:
+        raise ValueError("x and y must both vary; a constant sample has no correlation")
+    return float(np.clip((xc @ yc) / denom, -1.0, 1.0))
+
+
+def within_k_sd(x, k: float) -> float:
+    """Fraction of a sample within ``k`` standard deviations of its mean."""
+    x = as_float_array(x, "x", ndim=1, min_rows=2)
+    return float(np.mean(np.abs(x - x.mean()) <= k * x.std()))

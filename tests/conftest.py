@@ -1,0 +1,74 @@
+"""Shared fixtures: the built book, a loopback HTTP server, and paths."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+HTML = BOOK / "_build" / "html"
+
+
+def toc_pages() -> list[str]:
+    """Every page named in the table of contents, as paths relative to book/ without suffix."""
+    import yaml
+
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections", []))
+            walk(entry.get("chapters", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    return pages
+
+
+def is_notebook(page: str) -> bool:
+    """A page with a jupytext header is executed; plain Markdown pages are not."""
+    return "kernelspec:" in (BOOK / f"{page}.md").read_text(encoding="utf-8").split("---", 2)[1] \
+        if (BOOK / f"{page}.md").read_text(encoding="utf-8").startswith("---") else False
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """Build the HTML book once per session with warnings as errors (`make book`)."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "book"], cwd=ROOT, capture_output=True, text=True,
+        env=dict(os.environ, PYTHON=sys.executable),
+    )
+    log = result.stdout + result.stderr
+    (ROOT / "book" / "_build").mkdir(parents=True, exist_ok=True)
+    (ROOT / "book" / "_build" / "last-build.log").write_text(log)
+    if result.returncode != 0:
+        pytest.fail(f"`make book` failed (exit {result.returncode}); end of log:\n{log[-6000:]}")
+    return HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_book: Path):
+    """Serve the built book on 127.0.0.1 at a free port for the session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
