@@ -37,9 +37,12 @@ def toc_pages() -> list[str]:
 
 
 def is_notebook(page: str) -> bool:
-    """A page with a jupytext header is executed; plain Markdown pages are not."""
-    return "kernelspec:" in (BOOK / f"{page}.md").read_text(encoding="utf-8").split("---", 2)[1] \
-        if (BOOK / f"{page}.md").read_text(encoding="utf-8").startswith("---") else False
+    """A page with a jupytext kernelspec header is executed; plain Markdown is not."""
+    text = (BOOK / f"{page}.md").read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return False
+    header = text.split("---", 2)[1]
+    return "kernelspec:" in header
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,143 @@
+"""The built book: it builds with warnings as errors, every page is there, and the
+HTML is self-contained (nothing is loaded from another host)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import BOOK, is_notebook, toc_pages
+
+pytestmark = pytest.mark.book
+
+PAGES = toc_pages()
+
+
+def soup(html_root: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((html_root / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_toc_page_is_built(built_book):
+    missing = [p for p in PAGES if not (built_book / f"{p}.html").is_file()]
+    assert not missing, f"pages in _toc.yml without HTML: {missing}"
+    assert (built_book / "index.html").is_file()
+
+
+def test_every_notebook_page_was_executed_and_cached(built_book):
+    """jupyter-cache holds a successful execution record for each code page."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(BOOK / "_build" / ".jupyter_cache")
+    cached = {Path(r.uri).resolve() for r in cache.list_cache_records()}
+    projects = {Path(r.uri).resolve(): r for r in cache.list_project_records()}
+    notebooks = [p for p in PAGES if is_notebook(p)]
+    assert len(notebooks) >= 8
+    for page in notebooks:
+        path = (BOOK / f"{page}.md").resolve()
+        record = projects.get(path)
+        assert record is not None, f"{page} was never executed"
+        assert record.traceback in (None, ""), f"{page} failed:\n{record.traceback}"
+        assert cache.get_cached_project_nb(record.pk) is not None, f"{page} has no cached outputs"
+    assert cached
+
+
+def test_no_error_or_warning_output_in_pages(built_book):
+    for page in PAGES:
+        doc = soup(built_book, page)
+        errors = doc.select(".output.error, .output.traceback, .output.stderr")
+        assert not errors, f"{page} shows error/stderr output: {errors[0].get_text()[:300]}"
+
+
+LOCAL_SCHEMES = {"", "data", "mailto", "javascript"}
+RESOURCE_ATTRS = [("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+                  ("source", "src"), ("video", "src"), ("audio", "src"), ("object", "data")]
+
+
+def external_resources(html: str) -> list[str]:
+    """URLs of scripts, styles, fonts and images the page would load from another host."""
+    doc = BeautifulSoup(html, "html.parser")
+    found = []
+    for tag, attr in RESOURCE_ATTRS:
+        for el in doc.find_all(tag):
+            url = el.get(attr)
+            if not url:
+                continue
+            if tag == "link" and not set(el.get("rel", [])) & {"stylesheet", "preload", "icon", "prefetch",
+                                                               "modulepreload", "manifest"}:
+                continue  # plain hyperlinks to other pages are not loaded
+            if urlparse(url).scheme not in LOCAL_SCHEMES or url.startswith("//"):
+                found.append(f"<{tag} {attr}={url}>")
+    # url(...) in inline styles and @import
+    for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", html):
+        found.append(f"css url({url})")
+    return found
+
+
+def test_external_resources_detector_catches_cdn_links():
+    html = ('<script src="https://cdn.example.org/x.js"></script><link rel="stylesheet" href="//fonts.x/y.css">'
+            '<img src="_static/a.png"><a href="https://example.org">ok</a><style>a{background:url(https://x/y.png)}</style>')
+    assert len(external_resources(html)) == 3
+
+
+def test_site_loads_nothing_from_other_hosts(built_book):
+    offenders = {}
+    files = list(built_book.rglob("*.html"))
+    for path in files:
+        found = external_resources(path.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            offenders[str(path.relative_to(built_book))] = found[:5]
+    assert not offenders, f"pages that load from other hosts: {offenders}"
+    for css in built_book.rglob("*.css"):
+        urls = re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", css.read_text(errors="replace"))
+        assert not urls, f"{css.relative_to(built_book)} loads {urls[:3]}"
+    assert (built_book / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_every_figure_has_alt_text(built_book):
+    for page in PAGES:
+        for img in soup(built_book, page).select("main img, article img"):
+            alt = (img.get("alt") or "").strip()
+            assert len(alt) >= 15, f"{page}: image {img.get('src')} has no meaningful alt text ({alt!r})"
+
+
+def test_figures_are_numbered_with_captions(built_book):
+    count = 0
+    for page in PAGES:
+        for fig in soup(built_book, page).select("figure"):
+            count += 1
+            assert fig.select_one("figcaption"), f"{page}: figure without caption"
+    assert count >= 10
+
+
+def test_exercises_have_hidden_solutions(built_book):
+    n_exercises = 0
+    for page in PAGES:
+        doc = soup(built_book, page)
+        exercises = doc.select("div.exercise")
+        solutions = doc.select("div.solution")
+        n_exercises += len(exercises)
+        if exercises:
+            assert len(solutions) >= len(exercises), f"{page}: an exercise lacks a solution"
+            for sol in solutions:
+                assert "dropdown" in sol.get("class", []), f"{page}: a solution is not hidden"
+    assert n_exercises >= 25
+
+
+def test_theorems_and_bibliography(built_book):
+    proofs = sum(len(soup(built_book, p).select("div.proof")) for p in PAGES)
+    assert proofs >= 8
+    bib = soup(built_book, "bibliography")
+    assert len(bib.select(".citation, dd, li")) >= 10
+    citations = sum(len(soup(built_book, p).select("a[href*='bibliography']")) for p in PAGES)
+    assert citations >= 5
+
+
+def test_glued_numbers_are_rendered(built_book):
+    """A `{glue:text}` that failed would leave its role text in the page."""
+    for page in PAGES:
+        text = soup(built_book, page).get_text()
+        assert "{glue" not in text and "glue:text" not in text, f"{page} has an unresolved glue"

@@ -1,0 +1,123 @@
+"""The built pages in a real browser: Debian's Chromium driven by Playwright.
+
+Each page is opened from a loopback server. A route guard aborts (and records)
+every request that would leave 127.0.0.1. We check that the math is typeset by
+the site's own MathJax without errors, that every image loads, and that the
+console stays free of errors.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import toc_pages
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    pytest.skip(
+        "Debian's chromium is not installed and could not be installed (scripts/ensure_chromium.py "
+        "needs root and apt-get); the browser tests cannot run on this machine",
+        allow_module_level=True,
+    )
+
+# Flags: no sandbox (we run as root in CI), and no background traffic to Google's hosts.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about"):
+        return True
+    return parsed.hostname in ("127.0.0.1", "localhost", "::1")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.blocked = []
+    pg.console_errors = []
+
+    def guard(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            pg.blocked.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    pg.on("console", lambda msg: pg.console_errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda err: pg.console_errors.append(str(err)))
+    yield pg
+    context.close()
+
+
+def test_guard_blocks_other_hosts(page, site_url):
+    page.goto(f"{site_url}/index.html")
+    page.evaluate("fetch('https://example.org/x.js').catch(() => null)")
+    page.wait_for_timeout(200)
+    assert any("example.org" in u for u in page.blocked)
+
+
+@pytest.mark.parametrize("name", toc_pages())
+def test_page_in_browser(page, site_url, name):
+    response = page.goto(f"{site_url}/{name}.html", wait_until="load")
+    assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
+    has_math = page.locator(".math, span.math, div.math").count() > 0
+    if has_math:
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=10_000)
+        page.evaluate("MathJax.startup.promise")
+        page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=10_000)
+        assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax reported a TeX error"
+        leftover = page.evaluate(
+            "Array.from(document.querySelectorAll('.math')).filter(e => !e.querySelector('mjx-container')).length"
+        )
+        assert leftover == 0, f"{name}: {leftover} formulas were not typeset"
+    broken = page.evaluate(
+        "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
+    assert not broken, f"{name}: images failed to load: {broken}"
+    assert not page.blocked, f"{name}: requests to other hosts: {page.blocked}"
+    assert not page.console_errors, f"{name}: console errors: {page.console_errors}"
+
+
+def test_solution_dropdown_opens(page, site_url):
+    page.goto(f"{site_url}/foundations/descriptive_statistics.html")
+    solution = page.locator("details.solution, div.solution").first
+    assert solution.count() == 1
+    if solution.evaluate("e => e.tagName") == "DETAILS":
+        assert not solution.evaluate("e => e.open")
+        solution.locator("summary").click()
+        assert solution.evaluate("e => e.open")
+    else:  # sphinx-togglebutton hides the body until the toggle is clicked
+        body = solution.locator(".solution-content, section").first
+        assert not body.is_visible()
+        solution.locator("button.toggle-button, .toggle-button").first.click()
+        page.wait_for_timeout(300)
+        assert body.is_visible()
+
+
+def test_screenshot_for_humans(page, site_url, tmp_path_factory):
+    """Save a screenshot of one page next to the build, for a human to look at."""
+    page.goto(f"{site_url}/problems/representation.html")
+    page.evaluate("MathJax.startup.promise")
+    out = os.path.join(os.path.dirname(__file__), "..", "book", "_build", "screenshot-representation.png")
+    page.screenshot(path=out, full_page=False)
+    assert os.path.getsize(out) > 10_000
