@@ -37,33 +37,46 @@ class KMeansResult(NamedTuple):
     history: np.ndarray  #: J after the first assignment and after every iteration, (n_iter + 1,)
 
 
-def squared_distances(X: np.ndarray, C: np.ndarray) -> np.ndarray:
+def squared_distances(X: np.ndarray, C: np.ndarray, x_sq: np.ndarray | None = None) -> np.ndarray:
     """Squared Euclidean distances between the rows of ``X`` (N, D) and ``C`` (k, D).
 
     Uses :math:`\\lVert \\mathbf{x} - \\mathbf{c} \\rVert^2 = \\lVert \\mathbf{x} \\rVert^2
     - 2\\,\\mathbf{x}^\\top\\mathbf{c} + \\lVert \\mathbf{c} \\rVert^2`, so the work is one
-    matrix product and no (N, k, D) array is formed. Rounding can make this a
-    tiny negative number for a point on top of a centroid; it is clipped at 0.
+    matrix product and no (N, k, D) array is formed. ``x_sq``, the squared
+    norms of the rows of ``X``, can be passed to avoid recomputing them.
+    Rounding can make an entry a tiny negative number for a point on top of a
+    centroid; entries are clipped at 0.
     """
-    d2 = np.sum(X**2, axis=1)[:, None] - 2.0 * (X @ C.T) + np.sum(C**2, axis=1)[None, :]
+    if x_sq is None:
+        x_sq = np.einsum("nd,nd->n", X, X)
+    c_sq = np.einsum("kd,kd->k", C, C)
+    d2 = x_sq[:, None] - 2.0 * (X @ C.T) + c_sq[None, :]
     return np.maximum(d2, 0.0)
 
 
-def assign(X: np.ndarray, C: np.ndarray, previous: np.ndarray | None = None) -> np.ndarray:
-    """Assignment step: the index of the nearest centroid for every row of ``X``.
+def assign(
+    X: np.ndarray,
+    C: np.ndarray,
+    previous: np.ndarray | None = None,
+    x_sq: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Assignment step: the nearest centroid of every row of ``X`` and its squared distance.
 
-    If ``previous`` labels are given, a point keeps its label unless another
-    centroid is *strictly* closer. This tie rule is what makes the objective
-    decrease strictly whenever a label changes, so Lloyd's algorithm cannot
-    cycle between partitions of equal cost.
+    Returns ``(labels, d2)`` with ``labels[n]`` the index of the centroid
+    closest to row ``n`` and ``d2[n]`` the squared distance to it, so that
+    ``d2.sum()`` is the objective at the new labels. If ``previous`` labels are
+    given, a point keeps its label unless another centroid is *strictly*
+    closer. This tie rule is what makes the objective decrease strictly
+    whenever a label changes, so Lloyd's algorithm cannot cycle between
+    partitions of equal cost.
     """
-    d2 = squared_distances(X, C)
+    d2 = squared_distances(X, C, x_sq)
     labels = np.argmin(d2, axis=1)
+    rows = np.arange(len(X))
     if previous is not None:
-        rows = np.arange(len(X))
         keep = d2[rows, previous] <= d2[rows, labels]
         labels = np.where(keep, previous, labels)
-    return labels
+    return labels, d2[rows, labels]
 
 
 def update_centroids(X: np.ndarray, labels: np.ndarray, C: np.ndarray) -> np.ndarray:
@@ -92,11 +105,13 @@ def update_centroids(X: np.ndarray, labels: np.ndarray, C: np.ndarray) -> np.nda
 
 
 def objective(X: np.ndarray, labels: np.ndarray, C: np.ndarray) -> float:
-    """The within-cluster sum of squares :math:`J`, computed from the differences."""
+    """The within-cluster sum of squares :math:`J`, computed directly from the differences."""
     return float(np.sum((X - C[labels]) ** 2))
 
 
-def _init_centroids(X: np.ndarray, k: int, init: str, rng: np.random.Generator) -> np.ndarray:
+def _init_centroids(
+    X: np.ndarray, k: int, init: str, rng: np.random.Generator, x_sq: np.ndarray
+) -> np.ndarray:
     N = X.shape[0]
     if init == "random":
         return X[rng.choice(N, size=k, replace=False)].copy()
@@ -104,25 +119,25 @@ def _init_centroids(X: np.ndarray, k: int, init: str, rng: np.random.Generator) 
     # proportional to the squared distance to the nearest centroid chosen so far.
     C = np.empty((k, X.shape[1]))
     C[0] = X[rng.integers(N)]
-    nearest = squared_distances(X, C[:1])[:, 0]
+    nearest = squared_distances(X, C[:1], x_sq)[:, 0]
     for j in range(1, k):  # a loop over centroids, never over samples
         total = nearest.sum()
         p = nearest / total if total > 0 else np.full(N, 1.0 / N)
         C[j] = X[rng.choice(N, p=p)]
-        nearest = np.minimum(nearest, squared_distances(X, C[j : j + 1])[:, 0])
+        nearest = np.minimum(nearest, squared_distances(X, C[j : j + 1], x_sq)[:, 0])
     return C
 
 
-def _lloyd(X: np.ndarray, C: np.ndarray, max_iter: int, tol: float) -> KMeansResult:
-    labels = assign(X, C)
-    J = objective(X, labels, C)
+def _lloyd(X: np.ndarray, C: np.ndarray, max_iter: int, tol: float, x_sq: np.ndarray) -> KMeansResult:
+    labels, d2 = assign(X, C, x_sq=x_sq)
+    J = float(d2.sum())
     history = [J]
     converged = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         C = update_centroids(X, labels, C)
-        new_labels = assign(X, C, previous=labels)
-        J_new = objective(X, new_labels, C)
+        new_labels, d2 = assign(X, C, previous=labels, x_sq=x_sq)
+        J_new = float(d2.sum())
         history.append(J_new)
         unchanged = np.array_equal(new_labels, labels)
         labels = new_labels
@@ -206,9 +221,10 @@ def kmeans(
     check_choice(init, "init", ("k-means++", "random"))
 
     rng = np.random.default_rng(seed)
+    x_sq = np.einsum("nd,nd->n", X, X)
     best = None
     for _ in range(n_init):
-        result = _lloyd(X, _init_centroids(X, k, init, rng), max_iter, tol)
+        result = _lloyd(X, _init_centroids(X, k, init, rng, x_sq), max_iter, tol, x_sq)
         if best is None or result.inertia < best.inertia:
             best = result
     return best
