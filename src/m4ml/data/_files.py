@@ -8,7 +8,7 @@ corrupt or silently changed file is caught before it is parsed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 from ._base import DataError, verify_sha256
@@ -22,14 +22,17 @@ class PackagedFile:
     distribution: str  # the PyPI name to reinstall
 
     def path(self) -> Path:
-        try:
-            root = resources.files(self.package)
-        except ModuleNotFoundError:
+        # Locate the installed package without importing it: importing
+        # scikit-learn just to find a CSV file would cost seconds.
+        top, _, sub = self.package.partition(".")
+        spec = importlib.util.find_spec(top)
+        if spec is None or not spec.submodule_search_locations:
             raise DataError(
                 f"the package {self.distribution!r} that ships {self.relpath} is not "
                 f"installed; run `pip install {self.distribution}`"
-            ) from None
-        path = Path(str(root.joinpath(self.relpath)))
+            )
+        root = Path(list(spec.submodule_search_locations)[0]).joinpath(*filter(None, sub.split(".")))
+        path = root / self.relpath
         if not path.is_file():
             raise DataError(
                 f"{self.relpath} is missing from the installed {self.distribution!r}; "
