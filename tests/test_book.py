@@ -71,6 +71,11 @@ def external_resources(html: str) -> list[str]:
                 continue  # plain hyperlinks to other pages are not loaded
             if urlparse(url).scheme not in LOCAL_SCHEMES or url.startswith("//"):
                 found.append(f"<{tag} {attr}={url}>")
+    # inline scripts that name another host (a loader would fetch it at run time)
+    for el in doc.find_all("script"):
+        if not el.get("src") and el.string:
+            found += [f"inline script names {u}" for u in re.findall(r"https?://[^\s\"'`]+", el.string)
+                      if urlparse(u).hostname not in ("127.0.0.1", "localhost")]
     # url(...) in inline styles and @import
     for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", html):
         found.append(f"css url({url})")
@@ -79,8 +84,9 @@ def external_resources(html: str) -> list[str]:
 
 def test_external_resources_detector_catches_cdn_links():
     html = ('<script src="https://cdn.example.org/x.js"></script><link rel="stylesheet" href="//fonts.x/y.css">'
-            '<img src="_static/a.png"><a href="https://example.org">ok</a><style>a{background:url(https://x/y.png)}</style>')
-    assert len(external_resources(html)) == 3
+            '<img src="_static/a.png"><a href="https://example.org">ok</a><style>a{background:url(https://x/y.png)}</style>'
+            '<script>const U = "https://unpkg.com/thebe/index.js";</script>')
+    assert len(external_resources(html)) == 4
 
 
 def test_site_loads_nothing_from_other_hosts(built_book):

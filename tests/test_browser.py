@@ -70,7 +70,7 @@ def page(browser):
 
 
 def test_guard_blocks_other_hosts(page, site_url):
-    page.goto(f"{site_url}/index.html")
+    page.goto(f"{site_url}/intro.html")  # index.html only redirects here
     page.evaluate("fetch('https://example.org/x.js').catch(() => null)")
     page.wait_for_timeout(200)
     assert any("example.org" in u for u in page.blocked)

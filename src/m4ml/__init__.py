@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["data", "exercises", "linalg", "optim", "plot", "stats", "__version__"]
+__all__ = ["cluster", "data", "exercises", "features", "linalg", "optim", "plot", "stats", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
