@@ -37,50 +37,59 @@ class KMeansResult(NamedTuple):
     history: np.ndarray  #: J after the first assignment and after every iteration, (n_iter + 1,)
 
 
-def squared_distances(X: np.ndarray, C: np.ndarray, x_sq: np.ndarray | None = None) -> np.ndarray:
-    """Squared Euclidean distances between the rows of ``X`` (N, D) and ``C`` (k, D).
+def _check_data_and_centroids(X, C) -> tuple[np.ndarray, np.ndarray]:
+    X = as_float_array(X, "X", ndim=2, min_rows=1)
+    C = as_float_array(C, "C", ndim=2, min_rows=1)
+    if C.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"C must have one column per column of X ({X.shape[1]}), got shape {C.shape}"
+        )
+    return X, C
+
+
+def _check_labels(labels, name: str, n: int, k: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"{name} must be an integer array of shape ({n},), got {labels.dtype} array of shape "
+            f"{labels.shape}"
+        )
+    if n and (labels.min() < 0 or labels.max() >= k):
+        raise ValueError(f"{name} must lie in 0..{k - 1} (one label per centroid row of C)")
+    return labels
+
+
+def squared_distances(X, C) -> np.ndarray:
+    """Squared Euclidean distances between the rows of ``X`` (N, D) and ``C`` (k, D), shape (N, k).
 
     Uses :math:`\\lVert \\mathbf{x} - \\mathbf{c} \\rVert^2 = \\lVert \\mathbf{x} \\rVert^2
     - 2\\,\\mathbf{x}^\\top\\mathbf{c} + \\lVert \\mathbf{c} \\rVert^2`, so the work is one
-    matrix product and no (N, k, D) array is formed. ``x_sq``, the squared
-    norms of the rows of ``X``, can be passed to avoid recomputing them.
-    Rounding can make an entry a tiny negative number for a point on top of a
-    centroid; entries are clipped at 0.
+    matrix product and no (N, k, D) array is formed. Rounding can make an
+    entry a tiny negative number for a point on top of a centroid; entries are
+    clipped at 0.
     """
-    if x_sq is None:
-        x_sq = np.einsum("nd,nd->n", X, X)
-    c_sq = np.einsum("kd,kd->k", C, C)
-    d2 = x_sq[:, None] - 2.0 * (X @ C.T) + c_sq[None, :]
-    return np.maximum(d2, 0.0)
+    return _squared_distances(*_check_data_and_centroids(X, C))
 
 
-def assign(
-    X: np.ndarray,
-    C: np.ndarray,
-    previous: np.ndarray | None = None,
-    x_sq: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+def assign(X, C, previous=None) -> tuple[np.ndarray, np.ndarray]:
     """Assignment step: the nearest centroid of every row of ``X`` and its squared distance.
 
-    Returns ``(labels, d2)`` with ``labels[n]`` the index of the centroid
-    closest to row ``n`` and ``d2[n]`` the squared distance to it, so that
-    ``d2.sum()`` is the objective at the new labels. If ``previous`` labels are
-    given, a point keeps its label unless another centroid is *strictly*
-    closer. This tie rule is what makes the objective decrease strictly
-    whenever a label changes, so Lloyd's algorithm cannot cycle between
-    partitions of equal cost.
+    Returns ``(labels, d2)`` with ``labels[n]`` the index of the row of ``C``
+    closest to row ``n`` of ``X`` and ``d2[n]`` the squared distance to it, so
+    that ``d2.sum()`` is the objective at the new labels. If ``previous``
+    labels are given, a point keeps its label unless another centroid is
+    *strictly* closer. This tie rule is what makes the objective decrease
+    strictly whenever a label changes, so Lloyd's algorithm cannot cycle
+    between partitions of equal cost.
     """
-    d2 = squared_distances(X, C, x_sq)
-    labels = np.argmin(d2, axis=1)
-    rows = np.arange(len(X))
+    X, C = _check_data_and_centroids(X, C)
     if previous is not None:
-        keep = d2[rows, previous] <= d2[rows, labels]
-        labels = np.where(keep, previous, labels)
-    return labels, d2[rows, labels]
+        previous = _check_labels(previous, "previous", len(X), len(C))
+    return _assign(X, C, previous)
 
 
-def update_centroids(X: np.ndarray, labels: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """Update step: move each centroid to the mean of the rows assigned to it.
+def update_centroids(X, labels, C) -> np.ndarray:
+    """Update step: move each centroid (row of ``C``) to the mean of the rows of ``X`` with its label.
 
     An empty cluster has no mean. Its centroid is re-seeded at the point that
     lies farthest from its own (updated) centroid; with several empty clusters
@@ -89,6 +98,43 @@ def update_centroids(X: np.ndarray, labels: np.ndarray, C: np.ndarray) -> np.nda
     increase at the next assignment. (If ``X`` has fewer than k distinct rows,
     a cluster can stay empty; this does not stop the algorithm.)
     """
+    X, C = _check_data_and_centroids(X, C)
+    labels = _check_labels(labels, "labels", len(X), len(C))
+    return _update_centroids(X, labels, C)
+
+
+def objective(X, labels, C) -> float:
+    """The within-cluster sum of squares :math:`J`, computed directly from the differences."""
+    X, C = _check_data_and_centroids(X, C)
+    labels = _check_labels(labels, "labels", len(X), len(C))
+    return float(np.sum((X - C[labels]) ** 2))
+
+
+# The unchecked versions below are what the iterations call: inputs are
+# validated once in kmeans, not in every step.
+
+
+def _squared_distances(X: np.ndarray, C: np.ndarray, x_sq: np.ndarray | None = None) -> np.ndarray:
+    if x_sq is None:
+        x_sq = np.einsum("nd,nd->n", X, X)  # squared norms of the rows
+    c_sq = np.einsum("kd,kd->k", C, C)
+    d2 = x_sq[:, None] - 2.0 * (X @ C.T) + c_sq[None, :]
+    return np.maximum(d2, 0.0)
+
+
+def _assign(X, C, previous=None, x_sq=None):
+    """Labels of the nearest centroids and the squared distances to them (see :func:`assign`)."""
+    d2 = _squared_distances(X, C, x_sq)  # (N, k)
+    labels = np.argmin(d2, axis=1)
+    rows = np.arange(len(X))
+    if previous is not None:  # keep the old label on ties
+        keep = d2[rows, previous] <= d2[rows, labels]
+        labels = np.where(keep, previous, labels)
+    return labels, d2[rows, labels]
+
+
+def _update_centroids(X, labels, C):
+    """Cluster means, with empty clusters re-seeded (see :func:`update_centroids`)."""
     k = C.shape[0]
     one_hot = labels[:, None] == np.arange(k)[None, :]  # (N, k) membership matrix
     counts = one_hot.sum(axis=0)
@@ -97,16 +143,11 @@ def update_centroids(X: np.ndarray, labels: np.ndarray, C: np.ndarray) -> np.nda
     filled = counts > 0
     new[filled] = sums[filled] / counts[filled, None]
     empty = np.flatnonzero(~filled)
-    if empty.size:
+    if empty.size:  # re-seed at the points farthest from their own centroids
         own = np.sum((X - new[labels]) ** 2, axis=1)
         farthest = np.argsort(own, kind="stable")[::-1][: empty.size]
         new[empty] = X[farthest]
     return new
-
-
-def objective(X: np.ndarray, labels: np.ndarray, C: np.ndarray) -> float:
-    """The within-cluster sum of squares :math:`J`, computed directly from the differences."""
-    return float(np.sum((X - C[labels]) ** 2))
 
 
 def _init_centroids(
@@ -119,24 +160,24 @@ def _init_centroids(
     # proportional to the squared distance to the nearest centroid chosen so far.
     C = np.empty((k, X.shape[1]))
     C[0] = X[rng.integers(N)]
-    nearest = squared_distances(X, C[:1], x_sq)[:, 0]
+    nearest = _squared_distances(X, C[:1], x_sq)[:, 0]
     for j in range(1, k):  # a loop over centroids, never over samples
         total = nearest.sum()
         p = nearest / total if total > 0 else np.full(N, 1.0 / N)
         C[j] = X[rng.choice(N, p=p)]
-        nearest = np.minimum(nearest, squared_distances(X, C[j : j + 1], x_sq)[:, 0])
+        nearest = np.minimum(nearest, _squared_distances(X, C[j : j + 1], x_sq)[:, 0])
     return C
 
 
 def _lloyd(X: np.ndarray, C: np.ndarray, max_iter: int, tol: float, x_sq: np.ndarray) -> KMeansResult:
-    labels, d2 = assign(X, C, x_sq=x_sq)
+    labels, d2 = _assign(X, C, x_sq=x_sq)
     J = float(d2.sum())
     history = [J]
     converged = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        C = update_centroids(X, labels, C)
-        new_labels, d2 = assign(X, C, previous=labels, x_sq=x_sq)
+        C = _update_centroids(X, labels, C)
+        new_labels, d2 = _assign(X, C, previous=labels, x_sq=x_sq)
         J_new = float(d2.sum())
         history.append(J_new)
         unchanged = np.array_equal(new_labels, labels)

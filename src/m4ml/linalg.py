@@ -44,8 +44,14 @@ def pca(X, k: int = 2) -> PCAResult:
         raise ValueError(f"k must be at most min(N, D) = {min(X.shape)}, got {k}")
     mean = X.mean(axis=0)
     Xc = X - mean
-    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
-    Vt = Vt[:k]
+    if Xc.shape[0] < Xc.shape[1]:
+        # Wide data (e.g. genotypes): factor the transpose, Xc^T = U' S V'^T, so
+        # Xc = V' S U'^T and the right singular vectors are the columns of U'.
+        Ut, s, _ = np.linalg.svd(Xc.T, full_matrices=False)
+        Vt = Ut.T[:k]
+    else:
+        _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+        Vt = Vt[:k]
     signs = np.sign(Vt[np.arange(k), np.argmax(np.abs(Vt), axis=1)])
     Vt = Vt * signs[:, None]
     total = np.sum(s**2)

@@ -56,7 +56,8 @@ def load_mnist() -> Dataset:
     -------
     Dataset
         ``X`` has shape (5000, 784) with grey levels 0 (background) to 255
-        (ink); ``images`` has shape (5000, 28, 28).
+        (ink); ``images`` has shape (5000, 28, 28). The rows are sorted by
+        digit (all 0s first), so take a strided or random subset, not ``X[:n]``.
     """
     X, y = _read_table(MNIST_5K.verified_path(), 5000, 784, 255.0)
     return Dataset(
