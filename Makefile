@@ -30,8 +30,8 @@ book: $(STAMP) ## build the HTML book (executes changed pages; warnings are erro
 	$(BIN)/jupyter-book build $(BOOK) --builder html -W -n --keep-going
 	@echo; echo "The book is built. Open $(abspath $(HTML))/index.html, or run 'make serve'."
 
-book-all: $(STAMP) ## rebuild every page from scratch
-	rm -rf $(BOOK)/_build
+book-all: $(STAMP) ## re-render every page (keeps cached outputs, which are keyed by each page's code)
+	rm -rf $(BOOK)/_build/html $(BOOK)/_build/.doctrees
 	$(MAKE) book
 
 serve: $(STAMP) ## preview the built book at http://127.0.0.1:$(PORT) (loopback only)
@@ -56,7 +56,7 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the registry)
 	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
 	  /tmp/m4ml-lock/bin/pip freeze --exclude m4ml ) > requirements.lock
 
-clean: ## remove the built book (keeps the execution cache's source of truth: the pages)
+clean: ## remove the built book and the execution cache
 	rm -rf $(BOOK)/_build
 
 clean-all: clean ## also remove the environment

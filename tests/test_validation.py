@@ -64,3 +64,13 @@ def test_scalar_checks():
         check_integer(0, "k", minimum=1)
     with pytest.raises(ValueError, match="mode must be one of 'a', 'b', got 'c'"):
         check_choice("c", "mode", ("a", "b"))
+
+
+def test_every_public_submodule_is_importable_as_attribute():
+    import m4ml
+
+    for name in m4ml.__all__:
+        if name != "__version__":
+            assert getattr(m4ml, name).__name__ == f"m4ml.{name}"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        m4ml.nope  # noqa: B018

@@ -1,9 +1,11 @@
 """m4ml: the companion package of *Mathematics for Machine Learning*.
 
 The book's pages import everything that is used more than once from here:
-datasets (:mod:`m4ml.data`), the figure style (:mod:`m4ml.plot`), small
-numerical helpers (:mod:`m4ml.stats`, :mod:`m4ml.linalg`, :mod:`m4ml.optim`)
-and self-checks for coding exercises (:mod:`m4ml.exercises`).
+datasets (:mod:`m4ml.data`), the figure style (:mod:`m4ml.plot`), numerical
+helpers (:mod:`m4ml.stats`, :mod:`m4ml.linalg`, :mod:`m4ml.norms`,
+:mod:`m4ml.metrics`, :mod:`m4ml.geometry`, :mod:`m4ml.kernels`,
+:mod:`m4ml.features`, :mod:`m4ml.cluster`, :mod:`m4ml.optim`) and self-checks
+for coding exercises (:mod:`m4ml.exercises`).
 
 Importing the package never touches the network and keeps no hidden state.
 """
@@ -12,7 +14,10 @@ from importlib import import_module
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["cluster", "data", "exercises", "features", "linalg", "optim", "plot", "stats", "__version__"]
+__all__ = [
+    "cluster", "data", "exercises", "features", "geometry", "kernels", "linalg", "metrics", "norms",
+    "optim", "plot", "stats", "__version__",
+]
 
 
 def __getattr__(name: str) -> Any:
