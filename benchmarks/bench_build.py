@@ -65,7 +65,8 @@ def build(book: Path, cache: Path) -> tuple[float, float, str]:
     stop.set()
     sampler.join()
     if proc.returncode != 0:
-        sys.exit(f"build failed (exit {proc.returncode}):\n{log[-4000:]}")
+        warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+        sys.exit(f"build failed (exit {proc.returncode}):\n" + "\n".join(warnings[:20]))
     return seconds, peak, log
 
 
@@ -83,8 +84,11 @@ def edit(path: Path, kind: str) -> None:
         # append a sentence to the last paragraph of Markdown: no code changes
         text = text.rstrip("\n") + "\n\nA sentence added by the benchmark.\n"
     else:
-        # change one code cell's source: the page must re-execute
-        text = text.replace("```{code-cell} ipython3\n", "```{code-cell} ipython3\n# edited by the benchmark\n", 1)
+        # add a comment as the last line of the first code cell (after any cell options):
+        # the cell's source changes, so the page must re-execute
+        start = text.index("```{code-cell} ipython3\n")
+        end = text.index("\n```", start + 3)
+        text = text[:end] + "\n# edited by the benchmark" + text[end:]
     path.write_text(text)
 
 
@@ -98,6 +102,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="m4ml-bench-") as tmp:
         book = Path(tmp) / "book"
         shutil.copytree(ROOT / "book", book, ignore=shutil.ignore_patterns("_build"))
+        # pages include package code with literalinclude ../../src/m4ml/...: keep the layout
+        shutil.copytree(ROOT / "src", Path(tmp) / "src", ignore=shutil.ignore_patterns("__pycache__"))
         results = {}
         cache = Path(tmp) / "m4ml-cache"
         t, mem, log = build(book, cache)
