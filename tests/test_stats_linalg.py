@@ -98,3 +98,15 @@ def test_pca_bad_input():
         linalg.pca(np.zeros(5), 1)
     with pytest.raises(TypeError, match="k must be an integer"):
         linalg.pca(np.zeros((5, 2)), 1.0)
+
+
+def test_standardize_split_uses_training_statistics_only():
+    rng = np.random.default_rng(1)
+    X_train, X_test = rng.normal(5, 2, size=(40, 3)), rng.normal(50, 9, size=(10, 3))
+    Z_train, Z_test = stats.standardize_split(X_train, X_test)
+    np.testing.assert_allclose(Z_train.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(Z_test, (X_test - X_train.mean(axis=0)) / X_train.std(axis=0))
+    with pytest.raises(ValueError, match=r"X_test must have the same columns as X_train \(3,\), got shape \(10, 2\)"):
+        stats.standardize_split(X_train, X_test[:, :2])
+    with pytest.raises(ValueError, match="X_test contains 1 NaN"):
+        stats.standardize_split(X_train, np.where(X_test == X_test[0, 0], np.nan, X_test))

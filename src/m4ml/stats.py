@@ -12,7 +12,7 @@ import numpy as np
 
 from ._validation import as_float_array, check_integer
 
-__all__ = ["Standardized", "standardize", "zscores", "pearson", "within_k_sd"]
+__all__ = ["Standardized", "standardize", "standardize_split", "zscores", "pearson", "within_k_sd"]
 
 
 class Standardized(NamedTuple):
@@ -58,6 +58,22 @@ def standardize(X, *, mean=None, std=None, ddof: int = 0) -> Standardized:
         cols = np.flatnonzero(np.atleast_1d(std) <= 0)[:5].tolist()
         raise ValueError(f"std must be positive; column(s) {cols} have zero spread")
     return Standardized((X - mean) / std, np.asarray(mean), np.asarray(std))
+
+
+def standardize_split(X_train, X_test, *, ddof: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Standardise training and test data with the *training* statistics only.
+
+    Returns ``(Z_train, Z_test)`` with :math:`z = (x - \\hat\\mu_{\\text{train}})/\\hat\\sigma_{\\text{train}}`
+    column by column. Using statistics of the test rows as well would let the
+    test data shape the model (a leak); a deployed model only knows its training data.
+    """
+    train = standardize(X_train, ddof=ddof)
+    X_test = as_float_array(X_test, "X_test", ndim=(1, 2), min_rows=1)
+    if X_test.ndim != train.Z.ndim or X_test.shape[1:] != train.Z.shape[1:]:
+        raise ValueError(
+            f"X_test must have the same columns as X_train {train.Z.shape[1:]}, got shape {X_test.shape}"
+        )
+    return train.Z, standardize(X_test, mean=train.mean, std=train.std).Z
 
 
 def zscores(x, *, ddof: int = 0) -> np.ndarray:
