@@ -15,7 +15,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 __all__ = [
-    "cluster", "data", "exercises", "features", "geometry", "kernels", "linalg", "metrics", "norms",
+    "calculus", "cluster", "data", "exercises", "features", "geometry", "kernels", "linalg", "metrics", "norms",
     "optim", "plot", "stats", "__version__",
 ]
 
