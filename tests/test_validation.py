@@ -74,3 +74,18 @@ def test_every_public_submodule_is_importable_as_attribute():
             assert getattr(m4ml, name).__name__ == f"m4ml.{name}"
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         m4ml.nope  # noqa: B018
+
+
+def test_check_axis():
+    from m4ml._validation import check_axis
+
+    arr = np.zeros((2, 3))
+    assert check_axis(arr, "z", -1) == -1
+    with pytest.raises(ValueError, match=r"axis must lie in -2\.\.1 for z of shape \(2, 3\), got 2"):
+        check_axis(arr, "z", 2)
+    with pytest.raises(ValueError, match=r"z must have at least one dimension \(scores along an axis\)"):
+        check_axis(np.float64(1.0), "z", 0, what="scores")
+    with pytest.raises(ValueError, match=r"z has no scores along axis 1 \(shape \(2, 0\)\)"):
+        check_axis(np.zeros((2, 0)), "z", 1, what="scores")
+    with pytest.raises(TypeError, match="axis must be an integer"):
+        check_axis(arr, "z", 1.0)

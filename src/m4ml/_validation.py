@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_float_array", "check_positive", "check_integer", "check_choice"]
+__all__ = ["as_float_array", "check_axis", "check_positive", "check_integer", "check_choice"]
 
 
 def _describe(value: Any) -> str:
@@ -110,3 +110,19 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
         options = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {options}, got {value!r}")
     return value
+
+
+def check_axis(arr: np.ndarray, name: str, axis: Any, *, what: str = "entries") -> int:
+    """Check that ``axis`` indexes a non-empty axis of ``arr`` (an array named ``name``).
+
+    ``what`` names the items along the axis in the message ("scores", "coordinates").
+    """
+    axis = check_integer(axis, "axis")
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have at least one dimension ({what} along an axis), got a scalar; "
+                         f"wrap it as [{name}]")
+    if not -arr.ndim <= axis < arr.ndim:
+        raise ValueError(f"axis must lie in {-arr.ndim}..{arr.ndim - 1} for {name} of shape {arr.shape}, got {axis}")
+    if arr.shape[axis] == 0:
+        raise ValueError(f"{name} has no {what} along axis {axis} (shape {arr.shape})")
+    return axis

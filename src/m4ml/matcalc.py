@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_integer
+from ._validation import as_float_array, check_axis
 
 __all__ = ["logsumexp", "softmax"]
 
@@ -36,14 +36,7 @@ __all__ = ["logsumexp", "softmax"]
 def _scores_and_axis(z, axis) -> tuple[np.ndarray, int]:
     """Validate the scores ``z`` and the ``axis`` that holds the K classes."""
     z = as_float_array(z, "z")
-    axis = check_integer(axis, "axis")
-    if z.ndim == 0:
-        raise ValueError("z must have at least one dimension (one score per class), got a scalar; wrap it as [z]")
-    if not -z.ndim <= axis < z.ndim:
-        raise ValueError(f"axis must lie in {-z.ndim}..{z.ndim - 1} for z of shape {z.shape}, got {axis}")
-    if z.shape[axis] == 0:
-        raise ValueError(f"z has no scores along axis {axis} (shape {z.shape})")
-    return z, axis
+    return z, check_axis(z, "z", axis, what="scores")
 
 
 def _shifted_exp(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:

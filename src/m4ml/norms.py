@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validation import _describe, as_float_array, check_integer
+from ._validation import _describe, as_float_array, check_axis, check_integer
 
 __all__ = ["Centroids", "p_norm", "unit_ball_points", "nearest_centroid_fit", "nearest_centroid_predict"]
 
@@ -87,13 +87,7 @@ def p_norm(x, p: float = 2, axis: int = -1):
     """
     p = _check_p(p)
     x = as_float_array(x, "x")
-    axis = check_integer(axis, "axis")
-    if x.ndim == 0:
-        raise ValueError("x must have at least one dimension, got a scalar; wrap it as [x]")
-    if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"axis must lie in {-x.ndim}..{x.ndim - 1} for x of shape {x.shape}, got {axis}")
-    if x.shape[axis] == 0:
-        raise ValueError(f"x has no coordinates along axis {axis} (shape {x.shape})")
+    axis = check_axis(x, "x", axis, what="coordinates")
     result = _lp(x, p, axis)
     return float(result) if result.ndim == 0 else result
 
