@@ -65,7 +65,7 @@ def test_gradient_descent_bad_input(kwargs, error, match):
 
 
 def test_gradient_descent_checks_callables_and_gradient_shape():
-    with pytest.raises(TypeError, match="fun and grad must be callables"):
+    with pytest.raises(TypeError, match="grad must be a callable that takes x"):
         optim.gradient_descent(quad, 3.0, 1.0, step_size=0.1)
     with pytest.raises(ValueError, match=r"grad must return shape \(2,\)"):
         optim.gradient_descent(lambda x: 0.0, lambda x: np.ones(3), [1.0, 2.0], step_size=0.1)

@@ -5,7 +5,8 @@ datasets (:mod:`m4ml.data`), the figure style (:mod:`m4ml.plot`), numerical
 helpers (:mod:`m4ml.stats`, :mod:`m4ml.linalg`, :mod:`m4ml.norms`,
 :mod:`m4ml.metrics`, :mod:`m4ml.geometry`, :mod:`m4ml.kernels`,
 :mod:`m4ml.features`, :mod:`m4ml.cluster`, :mod:`m4ml.calculus`,
-:mod:`m4ml.matcalc`, :mod:`m4ml.nn`, :mod:`m4ml.smoothness`, :mod:`m4ml.optim`) and self-checks
+:mod:`m4ml.matcalc`, :mod:`m4ml.nn`, :mod:`m4ml.smoothness`, :mod:`m4ml.optim`,
+:mod:`m4ml.regression`) and self-checks
 for coding exercises (:mod:`m4ml.exercises`).
 
 Importing the package never touches the network and keeps no hidden state.
@@ -17,7 +18,7 @@ from typing import Any
 __version__ = "0.1.0"
 __all__ = [
     "calculus", "cluster", "data", "exercises", "features", "geometry", "kernels", "linalg", "metrics", "norms",
-    "matcalc", "nn", "optim", "plot", "smoothness", "stats", "__version__",
+    "matcalc", "nn", "optim", "plot", "regression", "smoothness", "stats", "__version__",
 ]
 
 

@@ -1,7 +1,11 @@
 """First-order optimisation with a recorded history.
 
-:func:`gradient_descent` iterates :math:`\\mathbf{x}_{t+1} = \\mathbf{x}_t - \\eta\\,\\nabla f(\\mathbf{x}_t)`
-and records every iterate, so that pages can plot the path it took.
+:func:`gradient_descent` iterates :math:`\\mathbf{x}_{t+1} = \\mathbf{x}_t - \\eta_t\\,\\nabla f(\\mathbf{x}_t)`
+with a fixed step size :math:`\\eta_t = \\eta` or a step rule (for example an exact line search),
+and :func:`backtracking_gradient_descent` chooses every :math:`\\eta_t` by
+:func:`backtracking_line_search` (the Armijo condition). Both record every iterate, so that
+pages can plot the path taken, and count the evaluations of ``fun`` and ``grad`` so that
+methods can be compared by the work they do.
 """
 
 from __future__ import annotations
@@ -13,7 +17,14 @@ import numpy as np
 
 from ._validation import as_float_array, check_integer, check_positive
 
-__all__ = ["OptimizeResult", "gradient_descent"]
+__all__ = [
+    "OptimizeResult",
+    "LineSearchResult",
+    "gradient_descent",
+    "backtracking_line_search",
+    "backtracking_gradient_descent",
+    "exact_quadratic_step",
+]
 
 
 class OptimizeResult(NamedTuple):
@@ -26,6 +37,99 @@ class OptimizeResult(NamedTuple):
     path: np.ndarray  #: all iterates, shape (n_iter + 1, *x0.shape)
     values: np.ndarray  #: f at each iterate, shape (n_iter + 1,)
     message: str  #: why the iteration stopped
+    steps: np.ndarray  #: the step size used at each step, shape (n_iter,)
+    n_fev: int  #: number of evaluations of ``fun``
+    n_gev: int  #: number of evaluations of ``grad``
+
+
+class LineSearchResult(NamedTuple):
+    """Result of :func:`backtracking_line_search`."""
+
+    step: float  #: the accepted step size (the last one tried if ``success`` is False)
+    fun: float  #: f at ``x + step * direction``
+    n_fev: int  #: evaluations of ``fun`` made by the search
+    success: bool  #: whether the Armijo condition holds at ``step``
+
+
+def _check_callables(**funcs) -> None:
+    for name, func in funcs.items():
+        if not callable(func):
+            raise TypeError(f"{name} must be a callable that takes x, got {type(func).__name__} {func!r}"[:160])
+
+
+class _Problem:
+    """Wraps fun and grad: restores scalars, checks shapes and counts calls."""
+
+    def __init__(self, fun, grad, x0):
+        _check_callables(fun=fun, grad=grad)
+        self.scalar = np.ndim(x0) == 0
+        self.x0 = as_float_array(x0, "x0", ndim=(0, 1)).copy()
+        self.fun, self.grad = fun, grad
+        self.n_fev = self.n_gev = 0
+
+    def _arg(self, point):
+        return point[()] if self.scalar else point
+
+    def f(self, point) -> float:
+        self.n_fev += 1
+        value = np.asarray(self.fun(self._arg(point)), dtype=float)
+        if value.size != 1:
+            raise ValueError(f"fun must return a single number, returned an array of shape {value.shape}")
+        return float(value.reshape(()))
+
+    def g(self, point) -> np.ndarray:
+        self.n_gev += 1
+        value = np.asarray(self.grad(self._arg(point)), dtype=float)
+        if value.shape != self.x0.shape:
+            raise ValueError(f"grad must return shape {self.x0.shape} like x0, returned {value.shape}")
+        return value
+
+    def result(self, x, n_iter, converged, path, values, message, steps) -> OptimizeResult:
+        last = float(x) if self.scalar else x
+        return OptimizeResult(last, values[-1], n_iter, converged, np.array(path), np.array(values),
+                              message, np.array(steps, dtype=float), self.n_fev, self.n_gev)
+
+
+class _Stop(Exception):
+    """Raised by a step rule to end the run; its argument is the message."""
+
+
+def _descend(problem: _Problem, choose_step, max_iter: int, tol: float) -> OptimizeResult:
+    """The loop shared by the optimisers: x <- x - step * grad f(x).
+
+    ``choose_step(x, f(x), g)`` returns the step and f at the new point (or
+    None to have it evaluated); it may raise :class:`_Stop` to end the run.
+    """
+    x = problem.x0
+    path, values, steps = [x.copy()], [problem.f(x)], []
+    converged, message = False, f"reached max_iter={max_iter} before the gradient norm fell below tol"
+    n_iter = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        gx = problem.g(x)
+        while True:
+            if not np.all(np.isfinite(gx)):
+                message = "diverged: the gradient is not finite"
+                break
+            if np.linalg.norm(gx) <= tol:
+                converged, message = True, "gradient norm below tol"
+                break
+            if n_iter == max_iter:
+                break
+            try:
+                step, fx_new = choose_step(x, values[-1], gx)
+            except _Stop as stop:
+                message = str(stop)
+                break
+            x = x - step * gx
+            n_iter += 1
+            steps.append(step)
+            path.append(x.copy())
+            values.append(problem.f(x) if fx_new is None else fx_new)
+            if not np.isfinite(values[-1]) or not np.all(np.isfinite(x)):
+                message = "diverged: the iterates left every bounded region (step size too large?)"
+                break
+            gx = problem.g(x)
+    return problem.result(x, n_iter, converged, path, values, message, steps)
 
 
 def gradient_descent(
@@ -33,11 +137,11 @@ def gradient_descent(
     grad: Callable,
     x0,
     *,
-    step_size: float,
+    step_size: float | Callable,
     max_iter: int = 1000,
     tol: float = 1e-8,
 ) -> OptimizeResult:
-    """Minimise ``fun`` by gradient descent with a fixed step size.
+    """Minimise ``fun`` by gradient descent with a fixed step size or a step rule.
 
     Parameters
     ----------
@@ -48,8 +152,10 @@ def gradient_descent(
         Its gradient :math:`\\nabla f`, returning an array shaped like ``x0``.
     x0 : float or array_like
         The starting point; must be finite.
-    step_size : float
-        The learning rate :math:`\\eta > 0`.
+    step_size : float or callable
+        The learning rate :math:`\\eta > 0`, or a rule ``step_size(x, g)``
+        that returns the step to take from ``x`` along ``-g`` (for example
+        :func:`exact_quadratic_step`); the rule must return a positive number.
     max_iter : int
         The most steps to take.
     tol : float
@@ -65,45 +171,206 @@ def gradient_descent(
     Raises
     ------
     TypeError
-        If ``fun`` or ``grad`` is not callable.
+        If ``fun``, ``grad`` is not callable.
     ValueError
-        If ``x0`` is not finite, ``step_size`` or ``tol`` is not positive, or
-        ``grad`` returns an array of another shape.
+        If ``x0`` is not finite, ``step_size`` (or a step it returns) or
+        ``tol`` is not positive, or ``grad`` returns an array of another shape.
     """
-    if not callable(fun) or not callable(grad):
-        raise TypeError("fun and grad must be callables that take x and return f(x) and its gradient")
-    scalar = np.ndim(x0) == 0
-    x = as_float_array(x0, "x0", ndim=(0, 1)).copy()
-    step_size = check_positive(step_size, "step_size")
+    problem = _Problem(fun, grad, x0)
+    if callable(step_size):
+        rule = step_size
+
+        def choose_step(x, fx, gx):
+            step = float(rule(problem._arg(x), problem._arg(gx)))
+            if not (np.isfinite(step) and step > 0):
+                raise ValueError(f"step_size rule must return a positive finite step, returned {step!r} at x={x}")
+            return step, None
+    else:
+        eta = check_positive(step_size, "step_size")
+
+        def choose_step(x, fx, gx):
+            return eta, None
+
     tol = check_positive(tol, "tol")
     max_iter = check_integer(max_iter, "max_iter", minimum=1)
+    return _descend(problem, choose_step, max_iter, tol)
+
+
+def _check_armijo_args(initial_step, shrink, c, max_backtracks):
+    initial_step = check_positive(initial_step, "initial_step")
+    shrink = check_positive(shrink, "shrink")
+    if not shrink < 1:
+        raise ValueError(f"shrink must lie strictly between 0 and 1, got {shrink!r}")
+    c = check_positive(c, "c")
+    if not c < 1:
+        raise ValueError(f"c must lie strictly between 0 and 1, got {c!r}")
+    max_backtracks = check_integer(max_backtracks, "max_backtracks", minimum=0)
+    return initial_step, shrink, c, max_backtracks
+
+
+def _armijo(f, x, fx, gx, direction, initial_step, shrink, c, max_backtracks) -> LineSearchResult:
+    slope = float(np.vdot(gx, direction))
+    step, n_fev = initial_step, 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(max_backtracks + 1):
+            f_new = f(x + step * direction)
+            n_fev += 1
+            if np.isfinite(f_new) and f_new <= fx + c * step * slope:
+                return LineSearchResult(step, f_new, n_fev, True)
+            step *= shrink
+    return LineSearchResult(step / shrink, f_new, n_fev, False)
+
+
+def backtracking_line_search(
+    fun: Callable,
+    x,
+    gradient,
+    direction=None,
+    *,
+    initial_step: float = 1.0,
+    shrink: float = 0.5,
+    c: float = 1e-4,
+    max_backtracks: int = 60,
+) -> LineSearchResult:
+    """Find a step along ``direction`` that satisfies the Armijo condition.
+
+    Starting from ``initial_step``, the step :math:`t` is multiplied by
+    ``shrink`` until
+
+    .. math:: f(\\mathbf{x} + t\\,\\mathbf{d}) \\le f(\\mathbf{x}) + c\\, t\\, \\nabla f(\\mathbf{x})^\\top \\mathbf{d}.
+
+    Parameters
+    ----------
+    fun : callable
+        The objective :math:`f`.
+    x : array_like
+        The current point; must be finite.
+    gradient : array_like
+        :math:`\\nabla f(\\mathbf{x})`, shaped like ``x``.
+    direction : array_like, optional
+        The search direction :math:`\\mathbf{d}`; the default is steepest
+        descent, :math:`-\\nabla f(\\mathbf{x})`. It must be a descent
+        direction, :math:`\\nabla f(\\mathbf{x})^\\top\\mathbf{d} < 0`.
+    initial_step : float
+        The first step tried, :math:`t_0 > 0`.
+    shrink : float
+        The factor :math:`\\beta \\in (0, 1)` applied after each rejected step.
+    c : float
+        The sufficient-decrease constant :math:`c \\in (0, 1)`.
+    max_backtracks : int
+        The most times the step is shrunk.
+
+    Returns
+    -------
+    LineSearchResult
+        ``success`` is False if ``max_backtracks`` shrinkings did not reach
+        the Armijo condition.
+
+    Raises
+    ------
+    TypeError
+        If ``fun`` is not callable.
+    ValueError
+        If an array is not finite, the shapes differ, a parameter is out of
+        range, or ``direction`` is not a descent direction.
+    """
+    _check_callables(fun=fun)
+    scalar = np.ndim(x) == 0
+    x = as_float_array(x, "x", ndim=(0, 1))
+    gradient = as_float_array(gradient, "gradient", ndim=x.ndim)
+    if gradient.shape != x.shape:
+        raise ValueError(f"gradient must have the shape of x, {x.shape}, got {gradient.shape}")
+    if direction is None:
+        direction = -gradient
+    direction = as_float_array(direction, "direction", ndim=x.ndim)
+    if direction.shape != x.shape:
+        raise ValueError(f"direction must have the shape of x, {x.shape}, got {direction.shape}")
+    if not float(np.vdot(gradient, direction)) < 0:
+        raise ValueError("direction must be a descent direction: gradient @ direction must be negative, "
+                         f"got {float(np.vdot(gradient, direction))!r}")
+    args = _check_armijo_args(initial_step, shrink, c, max_backtracks)
 
     def f(point):
         return float(fun(point[()] if scalar else point))
 
-    def g(point):
-        value = np.asarray(grad(point[()] if scalar else point), dtype=float)
-        if value.shape != x.shape:
-            raise ValueError(f"grad must return shape {x.shape} like x0, returned {value.shape}")
-        return value
+    return _armijo(f, x, f(x), gradient, direction, *args)
 
-    path, values = [x.copy()], [f(x)]
-    converged, message = False, f"reached max_iter={max_iter} before the gradient norm fell below tol"
-    n_iter = 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        for n_iter in range(1, max_iter + 1):
-            gx = g(x)
-            if np.linalg.norm(gx) <= tol:
-                converged, message, n_iter = True, "gradient norm below tol", n_iter - 1
-                break
-            x = x - step_size * gx
-            path.append(x.copy())
-            values.append(f(x))
-            if not np.isfinite(values[-1]) or not np.all(np.isfinite(x)):
-                message = "diverged: the iterates left every bounded region (step_size too large?)"
-                break
-        else:
-            if np.linalg.norm(g(x)) <= tol:
-                converged, message = True, "gradient norm below tol"
-    last = float(x) if scalar else x
-    return OptimizeResult(last, values[-1], n_iter, converged, np.array(path), np.array(values), message)
+
+def backtracking_gradient_descent(
+    fun: Callable,
+    grad: Callable,
+    x0,
+    *,
+    initial_step: float = 1.0,
+    shrink: float = 0.5,
+    c: float = 1e-4,
+    max_backtracks: int = 60,
+    max_iter: int = 1000,
+    tol: float = 1e-8,
+) -> OptimizeResult:
+    """Minimise ``fun`` by gradient descent with a backtracking (Armijo) line search.
+
+    Each step starts the search of :func:`backtracking_line_search` from
+    ``initial_step`` along :math:`-\\nabla f(\\mathbf{x}_t)`. The parameters
+    are those of :func:`gradient_descent` and :func:`backtracking_line_search`.
+
+    Returns
+    -------
+    OptimizeResult
+        ``steps`` holds the accepted step sizes and ``n_fev`` counts every
+        evaluation of ``fun``, including those of rejected trial steps.
+        ``converged`` is False, with a message, if ``max_iter`` is reached or
+        a line search fails.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`gradient_descent` and :func:`backtracking_line_search`.
+    """
+    problem = _Problem(fun, grad, x0)
+    args = _check_armijo_args(initial_step, shrink, c, max_backtracks)
+    tol = check_positive(tol, "tol")
+    max_iter = check_integer(max_iter, "max_iter", minimum=1)
+
+    def choose_step(x, fx, gx):
+        search = _armijo(problem.f, x, fx, gx, -gx, *args)
+        if not search.success:
+            raise _Stop(f"line search failed: no step down to {search.step:.3g} gave sufficient decrease "
+                        "(is tol below what the rounding of fun can resolve, or is grad not the gradient of fun?)")
+        if np.array_equal(x - search.step * gx, x):
+            raise _Stop(f"line search stalled: the accepted step {search.step:.3g} no longer moves x "
+                        "(is tol below what the rounding of fun can resolve, or is grad not the gradient of fun?)")
+        return search.step, search.fun
+
+    return _descend(problem, choose_step, max_iter, tol)
+
+
+def exact_quadratic_step(A, g) -> float:
+    """The exact line-search step for a quadratic along the negative gradient.
+
+    For :math:`f(\\mathbf{x}) = \\tfrac12 \\mathbf{x}^\\top A \\mathbf{x} - \\mathbf{b}^\\top\\mathbf{x}`
+    with :math:`A` symmetric positive definite and gradient :math:`\\mathbf{g}`,
+    the step that minimises :math:`t \\mapsto f(\\mathbf{x} - t\\mathbf{g})` is
+    :math:`t^\\star = \\mathbf{g}^\\top\\mathbf{g} / \\mathbf{g}^\\top A\\mathbf{g}`.
+    Use it as a step rule: ``gradient_descent(f, grad, x0, step_size=lambda x, g: exact_quadratic_step(A, g))``.
+
+    Raises
+    ------
+    ValueError
+        If ``A`` is not square, ``g`` has the wrong length, an entry is not
+        finite, ``g`` is zero, or :math:`\\mathbf{g}^\\top A\\mathbf{g} \\le 0`
+        (``A`` is not positive definite along ``g``).
+    """
+    A = as_float_array(A, "A", ndim=2)
+    if A.shape[0] != A.shape[1]:
+        raise ValueError(f"A must be a square matrix, got shape {A.shape}")
+    g = as_float_array(g, "g", ndim=1)
+    if g.shape[0] != A.shape[0]:
+        raise ValueError(f"g must have length {A.shape[0]} to match A, got {g.shape[0]}")
+    gg = float(g @ g)
+    if gg == 0:
+        raise ValueError("g is zero: the point is already stationary, there is no step to take")
+    curvature = float(g @ A @ g)
+    if not curvature > 0:
+        raise ValueError(f"A must be positive definite along g, but g @ A @ g = {curvature!r}")
+    return gg / curvature

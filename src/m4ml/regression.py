@@ -1,0 +1,214 @@
+"""Ridge and logistic regression: objectives, gradients, Hessians and the ridge closed form.
+
+The book writes both models with averages over the :math:`N` samples, so that step
+sizes and regularisation strengths do not change meaning with the size of the data.
+For a data matrix :math:`\\mathbf{X}\\in\\mathbb{R}^{N\\times D}`, targets
+:math:`\\mathbf{y}` and a strength :math:`\\lambda \\ge 0`:
+
+* ridge regression,
+  :math:`f(\\mathbf{w}) = \\frac{1}{2N}\\lVert\\mathbf{X}\\mathbf{w}-\\mathbf{y}\\rVert_2^2 + \\frac{\\lambda}{2}\\lVert\\mathbf{w}\\rVert_2^2`,
+  with gradient :math:`\\frac1N\\mathbf{X}^\\top(\\mathbf{X}\\mathbf{w}-\\mathbf{y}) + \\lambda\\mathbf{w}`
+  and Hessian :math:`\\frac1N\\mathbf{X}^\\top\\mathbf{X} + \\lambda\\mathbf{I}`;
+* logistic regression with labels :math:`y_n\\in\\{0,1\\}`,
+  :math:`f(\\mathbf{w}) = \\frac1N\\sum_n \\bigl[\\log(1+e^{z_n}) - y_n z_n\\bigr] + \\frac{\\lambda}{2}\\lVert\\mathbf{w}\\rVert_2^2`
+  with :math:`z_n = \\mathbf{x}_n^\\top\\mathbf{w}`, gradient
+  :math:`\\frac1N\\mathbf{X}^\\top(\\sigma(\\mathbf{X}\\mathbf{w})-\\mathbf{y}) + \\lambda\\mathbf{w}` and Hessian
+  :math:`\\frac1N\\mathbf{X}^\\top\\mathbf{S}\\mathbf{X} + \\lambda\\mathbf{I}`,
+  :math:`\\mathbf{S} = \\operatorname{diag}(\\sigma(z_n)(1-\\sigma(z_n)))`.
+
+Every weight is penalised; to leave an intercept free, centre the targets (ridge) or
+standardise the features and add the intercept column knowingly. The derivations are in
+``book/optim/optimality.md``, ``book/optim/logistic.md`` and ``book/calculus/hessian.md``;
+``tests/test_regression.py`` checks every derivative against central differences and autograd.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_float_array, check_choice
+
+__all__ = [
+    "sigmoid",
+    "ridge_objective",
+    "ridge_gradient",
+    "ridge_hessian",
+    "ridge_fit",
+    "logistic_objective",
+    "logistic_gradient",
+    "logistic_hessian",
+    "logistic_predict_proba",
+]
+
+
+def _check_lam(lam) -> float:
+    if isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating)):
+        raise TypeError(f"lam must be a real number, got {type(lam).__name__} {lam!r}")
+    lam = float(lam)
+    if not np.isfinite(lam) or lam < 0:
+        raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
+    return lam
+
+
+def _check_Xw(w, X):
+    X = as_float_array(X, "X", ndim=2, min_rows=1)
+    w = as_float_array(w, "w", ndim=1)
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"w must have one entry per column of X ({X.shape[1]}), got length {w.shape[0]}")
+    return w, X
+
+
+def _check_y(y, X, *, binary: bool = False):
+    y = as_float_array(y, "y", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got length {y.shape[0]}")
+    if binary and not np.all((y == 0) | (y == 1)):
+        bad = np.unique(y[(y != 0) & (y != 1)])[:5]
+        raise ValueError(f"y must hold labels 0 and 1 only, found {bad.tolist()}")
+    return y
+
+
+def sigmoid(z):
+    """The logistic function :math:`\\sigma(z) = 1/(1+e^{-z})`, without overflow for any real ``z``.
+
+    Returns a float for a scalar input and an array otherwise.
+    """
+    scalar = np.ndim(z) == 0
+    z = as_float_array(z, "z")
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return float(out) if scalar else out
+
+
+# ------------------------------------------------------------------ ridge
+def ridge_objective(w, X, y, lam: float = 0.0) -> float:
+    """:math:`\\frac{1}{2N}\\lVert\\mathbf{X}\\mathbf{w}-\\mathbf{y}\\rVert_2^2 + \\frac{\\lambda}{2}\\lVert\\mathbf{w}\\rVert_2^2`.
+
+    Parameters
+    ----------
+    w : array_like, shape (D,)
+        The weights.
+    X : array_like, shape (N, D)
+        The data (design) matrix, one sample per row.
+    y : array_like, shape (N,)
+        The targets.
+    lam : float
+        The regularisation strength :math:`\\lambda \\ge 0` (0 gives least squares).
+    """
+    w, X = _check_Xw(w, X)
+    y = _check_y(y, X)
+    lam = _check_lam(lam)
+    r = X @ w - y
+    return float(r @ r / (2 * X.shape[0]) + lam / 2 * (w @ w))
+
+
+def ridge_gradient(w, X, y, lam: float = 0.0) -> np.ndarray:
+    """:math:`\\frac1N\\mathbf{X}^\\top(\\mathbf{X}\\mathbf{w}-\\mathbf{y}) + \\lambda\\mathbf{w}`, shape (D,)."""
+    w, X = _check_Xw(w, X)
+    y = _check_y(y, X)
+    lam = _check_lam(lam)
+    return X.T @ (X @ w - y) / X.shape[0] + lam * w
+
+
+def ridge_hessian(X, lam: float = 0.0) -> np.ndarray:
+    """:math:`\\frac1N\\mathbf{X}^\\top\\mathbf{X} + \\lambda\\mathbf{I}`, shape (D, D); it does not depend on w."""
+    X = as_float_array(X, "X", ndim=2, min_rows=1)
+    lam = _check_lam(lam)
+    return X.T @ X / X.shape[0] + lam * np.eye(X.shape[1])
+
+
+def ridge_fit(X, y, lam: float = 0.0, *, method: str = "solve") -> np.ndarray:
+    """The minimiser of :func:`ridge_objective`: the solution of :math:`(\\mathbf{X}^\\top\\mathbf{X} + N\\lambda\\mathbf{I})\\mathbf{w} = \\mathbf{X}^\\top\\mathbf{y}`.
+
+    Parameters
+    ----------
+    X, y, lam
+        As in :func:`ridge_objective`.
+    method : {"solve", "inv", "lstsq"}
+        ``"solve"`` factorises the regularised normal-equation matrix (LU);
+        ``"inv"`` forms its inverse and multiplies, which the book shows is
+        less accurate; ``"lstsq"`` solves the equivalent stacked least-squares
+        problem :math:`\\min\\lVert[\\mathbf{X}; \\sqrt{N\\lambda}\\mathbf{I}]\\mathbf{w} - [\\mathbf{y}; \\mathbf{0}]\\rVert`
+        by the SVD, without forming :math:`\\mathbf{X}^\\top\\mathbf{X}`.
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree, an entry is not finite, ``lam`` is negative,
+        or ``lam = 0`` and :math:`\\mathbf{X}` does not have full column rank
+        (the minimiser is then not unique) for ``"solve"`` and ``"inv"``.
+    """
+    X = as_float_array(X, "X", ndim=2, min_rows=1)
+    y = _check_y(y, X)
+    lam = _check_lam(lam)
+    method = check_choice(method, "method", ("solve", "inv", "lstsq"))
+    N, D = X.shape
+    if method == "lstsq":
+        A = np.vstack([X, np.sqrt(N * lam) * np.eye(D)])
+        b = np.concatenate([y, np.zeros(D)])
+        return np.linalg.lstsq(A, b, rcond=None)[0]
+    A = X.T @ X + N * lam * np.eye(D)
+    if lam == 0 and np.linalg.matrix_rank(X) < D:
+        raise ValueError(
+            f"X (shape {X.shape}) does not have full column rank, so least squares has many minimisers; "
+            "use lam > 0 or method='lstsq' (minimum-norm solution)"
+        )
+    if method == "solve":
+        return np.linalg.solve(A, X.T @ y)
+    return np.linalg.inv(A) @ (X.T @ y)
+
+
+# ------------------------------------------------------------------ logistic
+def _log1pexp(z: np.ndarray) -> np.ndarray:
+    """:math:`\\log(1+e^z)` without overflow."""
+    return np.logaddexp(0.0, z)
+
+
+def logistic_objective(w, X, y, lam: float = 0.0) -> float:
+    """The average cross-entropy :math:`\\frac1N\\sum_n[\\log(1+e^{z_n}) - y_n z_n] + \\frac{\\lambda}{2}\\lVert\\mathbf{w}\\rVert_2^2`, :math:`z_n=\\mathbf{x}_n^\\top\\mathbf{w}`.
+
+    Parameters
+    ----------
+    w : array_like, shape (D,)
+        The weights.
+    X : array_like, shape (N, D)
+        The data matrix, one sample per row.
+    y : array_like, shape (N,)
+        Labels, 0 or 1.
+    lam : float
+        The regularisation strength :math:`\\lambda \\ge 0`.
+    """
+    w, X = _check_Xw(w, X)
+    y = _check_y(y, X, binary=True)
+    lam = _check_lam(lam)
+    z = X @ w
+    return float(np.mean(_log1pexp(z) - y * z) + lam / 2 * (w @ w))
+
+
+def logistic_gradient(w, X, y, lam: float = 0.0) -> np.ndarray:
+    """:math:`\\frac1N\\mathbf{X}^\\top(\\sigma(\\mathbf{X}\\mathbf{w})-\\mathbf{y}) + \\lambda\\mathbf{w}`, shape (D,)."""
+    w, X = _check_Xw(w, X)
+    y = _check_y(y, X, binary=True)
+    lam = _check_lam(lam)
+    return X.T @ (sigmoid(X @ w) - y) / X.shape[0] + lam * w
+
+
+def logistic_hessian(w, X, lam: float = 0.0) -> np.ndarray:
+    """:math:`\\frac1N\\mathbf{X}^\\top\\mathbf{S}\\mathbf{X} + \\lambda\\mathbf{I}` with :math:`S_{nn} = \\sigma(z_n)(1-\\sigma(z_n))`, shape (D, D).
+
+    It does not depend on the labels.
+    """
+    w, X = _check_Xw(w, X)
+    lam = _check_lam(lam)
+    p = sigmoid(X @ w)
+    s = p * (1 - p)
+    return (X * s[:, None]).T @ X / X.shape[0] + lam * np.eye(X.shape[1])
+
+
+def logistic_predict_proba(w, X) -> np.ndarray:
+    """:math:`\\sigma(\\mathbf{X}\\mathbf{w})`: the modelled probability that each label is 1, shape (N,)."""
+    w, X = _check_Xw(w, X)
+    return sigmoid(X @ w)
