@@ -13,7 +13,7 @@ HTML   := $(BOOK)/_build/html
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help env book book-all serve test test-fast bench lock clean clean-all
+.PHONY: help env book book-all notebooks serve test test-fast bench lock clean clean-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,10 @@ book: $(STAMP) $(NODE) ## build the HTML book (executes changed pages; warnings 
 book-all: $(STAMP) ## re-render every page (keeps cached outputs, which are keyed by each page's code)
 	rm -rf $(BOOK)/_build/html $(BOOK)/_build/.doctrees
 	$(MAKE) book
+
+notebooks: $(STAMP) ## write every page as a Jupyter notebook, and a zip of all, to book/_build/notebooks
+	@test -d $(BOOK)/_build/.jupyter_cache || $(MAKE) book   # the prose's numbers come from the last build
+	$(BIN)/python $(BOOK)/_ext/notebook_export.py $(BOOK)/_build/notebooks
 
 serve: $(STAMP) ## preview the built book at http://127.0.0.1:$(PORT) (loopback only)
 	@test -f $(HTML)/index.html || $(MAKE) book

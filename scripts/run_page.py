@@ -31,10 +31,23 @@ def stderr_outputs(nb: nbformat.NotebookNode) -> list[str]:
 
 def run_page(path: Path, timeout: int = 300) -> tuple[bool, float, str]:
     """Run one page; return (passed, seconds, message)."""
-    nb = jupytext.read(path)
+    return run_notebook(jupytext.read(path), path.parent, timeout=timeout)
+
+
+def run_notebook(nb: nbformat.NotebookNode, workdir: Path, *, timeout: int = 300,
+                 forbid: tuple[str, ...] = ()) -> tuple[bool, float, str]:
+    """Run a notebook with ``workdir`` as working directory; return (passed, seconds, message).
+
+    Modules named in ``forbid`` cannot be imported by the notebook (a first, extra cell makes
+    their import fail), which proves that it does not need them.
+    """
+    if forbid:
+        nb = nbformat.from_dict(nb)  # a copy: the caller's notebook is left as it was
+        block = "import sys\n" + "".join(f"sys.modules[{name!r}] = None\n" for name in forbid)
+        nb.cells.insert(0, nbformat.v4.new_code_cell(block))
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(workdir)}},
     )
     start = time.perf_counter()
     try:

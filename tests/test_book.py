@@ -154,3 +154,64 @@ def test_glued_numbers_are_rendered(built_book):
     for page in PAGES:
         text = soup(built_book, page).get_text()
         assert "{glue" not in text and "glue:text" not in text, f"{page} has an unresolved glue"
+
+
+def test_sections_are_numbered_from_one_in_every_chapter(built_book):
+    """A chapter page's own headings would be numbered N.1, N.2 and push its sections along."""
+    import yaml
+
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text())
+    sidebar = soup(built_book, "intro")
+    labels = {a.get("href", "").removesuffix(".html"): a.get_text(strip=True)
+              for a in sidebar.select("nav.bd-docs-nav a.reference.internal")}
+    for part in toc["parts"]:
+        if not part.get("numbered"):
+            continue
+        for chapter in part["chapters"]:
+            number = labels.get(chapter["file"], "").split(".")[0]
+            assert number.isdigit(), (chapter["file"], labels.get(chapter["file"]))
+            for k, section in enumerate(chapter.get("sections", []), start=1):
+                label = labels.get(section["file"], "")
+                assert label.startswith(f"{number}.{k}. "), (section["file"], label)
+
+
+def test_execution_status_page_lists_every_executed_page_with_a_total(built_book):
+    page = soup(built_book, "appendix/status")
+    table = page.select_one("table.m4ml-status")
+    rows = [r for r in table.select("tbody tr") if "m4ml-total" not in r.get("class", [])]
+    notebooks = [p for p in PAGES if is_notebook(p)]
+    assert len(rows) == len(notebooks)
+    from urllib.parse import urljoin
+
+    linked = [urljoin("appendix/status.html", a["href"]).split("#")[0].removesuffix(".html")
+              for r in rows for a in r.select("a")]
+    assert linked == notebooks  # one row per executed page, in reading order
+    times = [float(r.select("td")[3].get_text(strip=True)) for r in rows]
+    assert all(t > 0 for t in times)
+    assert all("ran" in r.select("td")[4].get_text() for r in rows)
+    total = page.select_one("tr.m4ml-total").select("td")[3].get_text(strip=True)
+    assert float(total) == pytest.approx(sum(times), abs=0.01 * len(times))
+    versions = page.select_one("table.m4ml-versions").get_text(" ", strip=True)
+    for name in ("numpy", "scikit-learn", "jupyter-book", "m4ml"):
+        assert name in versions
+    assert page.find("script", src=re.compile(r"sortable-table\.js"))
+
+
+def test_every_executed_page_offers_its_notebook_and_the_site_has_a_zip(built_book):
+    import json
+    import zipfile
+
+    notebooks = [p for p in PAGES if is_notebook(p)]
+    for page in notebooks:
+        path = built_book / "_sources" / f"{page}.ipynb"
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert nb["nbformat"] == 4 and nb["metadata"]["kernelspec"]["name"] == "python3"
+        code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+        assert "myst_nb" not in code, f"{page}: the notebook still imports the book toolchain"
+        prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        assert "{glue" not in prose and ":::{prf" not in prose, f"{page}: MyST markup left in the notebook"
+        links = [a.get("href", "") for a in soup(built_book, page).select("a")]
+        assert any(h.endswith(f"_sources/{page}.ipynb") or h.endswith(f"{page.split('/')[-1]}.ipynb")
+                   for h in links), f"{page}: no .ipynb download link"
+    with zipfile.ZipFile(built_book / "_downloads" / "math4ml-notebooks.zip") as archive:
+        assert sorted(archive.namelist()) == sorted(f"math4ml/{p}.ipynb" for p in notebooks)

@@ -121,3 +121,24 @@ def test_screenshot_for_humans(page, site_url, tmp_path_factory):
     out = os.path.join(os.path.dirname(__file__), "..", "book", "_build", "screenshot-representation.png")
     page.screenshot(path=out, full_page=False)
     assert os.path.getsize(out) > 10_000
+
+
+def test_status_table_sorts_by_a_column(page, site_url):
+    page.goto(f"{site_url}/appendix/status.html")
+    table = page.locator("table.m4ml-status")
+
+    def column(k):
+        return table.evaluate(
+            f"t => Array.from(t.tBodies[0].rows).map(r => r.cells[{k}].textContent.trim())")
+
+    before = column(3)
+    assert before[-1] == table.locator("tr.m4ml-total td").nth(3).inner_text().strip()
+    heading = table.locator("thead th").nth(3)
+    heading.locator("button").click()
+    times = [float(x) for x in column(3)[:-1]]
+    assert times == sorted(times) and heading.get_attribute("aria-sort") == "ascending"
+    heading.locator("button").click()
+    times = [float(x) for x in column(3)[:-1]]
+    assert times == sorted(times, reverse=True) and heading.get_attribute("aria-sort") == "descending"
+    assert column(3)[-1] == before[-1], "the total row must stay last"
+    assert not page.console_errors

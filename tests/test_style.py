@@ -17,7 +17,7 @@ from conftest import BOOK, is_notebook, toc_pages
 PAGES = toc_pages()
 NOTEBOOKS = [p for p in PAGES if is_notebook(p)]
 # Pages that are sections of a chapter and so follow the full page shape.
-SECTIONS = [p for p in PAGES if p.startswith(("foundations/", "problems/", "linalg/", "calculus/")) and not p.endswith("index")]
+SECTIONS = [p for p in PAGES if p.startswith(("foundations/", "problems/", "linalg/", "calculus/", "optim/")) and not p.endswith("index")]
 
 
 def cells(page: str):

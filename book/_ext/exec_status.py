@@ -1,0 +1,192 @@
+"""The execution-status page: every executed page, its run time and status, and package versions.
+
+The directive ``{execution-status}`` leaves a placeholder that a post-transform fills once every
+page has been read, from the execution records MyST-NB keeps for each notebook page (taken from
+jupyter-cache for cached pages). Like MyST-NB's own ``nb-exec-table``, the page is rebuilt whenever
+any page is re-executed. Unlike it, the table
+
+* lists pages in reading order, under their titles, with their part and chapter numbers;
+* has a total row (and a summary sentence: count, total, median and slowest page), all computed;
+* can be sorted by any column in the browser (``_js/sortable-table.js``, added to this page only);
+* marks a page that failed, with the error as a tooltip;
+
+and a second table gives the versions of the packages the pages ran with.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import datetime, timezone
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+import platform
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+from myst_nb.sphinx_ import NbMetadataCollector
+
+KEY = "has_execution_status"
+JS = "m4ml/sortable-table.js"
+PACKAGES = ("m4ml", "numpy", "scipy", "pandas", "matplotlib", "scikit-learn", "plotly", "jupyter-book",
+            "sphinx", "myst-nb", "jupyter-cache", "ipykernel")
+
+
+class execution_status(nodes.General, nodes.Element):
+    """Placeholder for the status tables."""
+
+
+class ExecutionStatus(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        NbMetadataCollector.set_doc_data(self.env, self.env.docname, KEY, True)
+        return [execution_status()]
+
+
+def pages_to_update(app: Sphinx, env):
+    if not NbMetadataCollector.new_exec_data(env):
+        return None
+    return [name for name, data in NbMetadataCollector.get_doc_data(env).items() if data.get(KEY)]
+
+
+def _para(*children) -> nodes.paragraph:
+    para = nodes.paragraph()
+    para.extend(children)
+    return para
+
+
+def _table(headers: list[str], rows: list[list[nodes.Node]], *, classes: list[str], footer=None) -> nodes.table:
+    table = nodes.table(classes=["colwidths-auto", *classes])
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for _ in headers:
+        group += nodes.colspec(colwidth=1)
+    head = nodes.thead()
+    group += head
+    row = nodes.row()
+    head += row
+    for name in headers:
+        row += nodes.entry("", _para(nodes.Text(name)))
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        row = nodes.row()
+        body += row
+        for cell in cells:
+            row += nodes.entry("", _para(cell))
+    if footer is not None:
+        row = nodes.row(classes=["m4ml-total"])
+        body += row
+        for cell in footer:
+            row += nodes.entry("", _para(cell))
+    return table
+
+
+def _reading_order(env) -> list[str]:
+    """Documents in the order of the table of contents (Sphinx's toctree traversal)."""
+    order, seen = [], set()
+
+    def walk(doc: str) -> None:
+        if doc in seen:
+            return
+        seen.add(doc)
+        order.append(doc)
+        for child in env.toctree_includes.get(doc, []):
+            walk(child)
+
+    walk(env.config.root_doc)
+    return order
+
+
+def _title(env, docname: str) -> str:
+    title = env.titles.get(docname)
+    return title.astext() if title is not None else docname
+
+
+def _number(env, docname: str) -> str:
+    numbers = env.toc_secnumbers.get(docname, {}).get("")
+    return ".".join(map(str, numbers)) if numbers else ""
+
+
+def make_tables(env, parent: str) -> list[nodes.Node]:
+    data = NbMetadataCollector.get_doc_data(env)
+    records = [(doc, data[doc]["exec_data"]) for doc in _reading_order(env)
+               if doc in data and data[doc].get("exec_data")]
+    rows, times = [], []
+    for doc, rec in records:
+        link = pending_xref(refdoc=parent, reftarget="/" + doc, reftype="doc", refdomain="std",
+                            refexplicit=True, refwarn=True, classes=["xref", "doc"])
+        number = _number(env, doc)
+        link += nodes.inline(text=f"{number} {_title(env, doc)}".strip())
+        when = datetime.fromtimestamp(rec["mtime"], tz=timezone.utc) if rec.get("mtime") else None
+        runtime = rec.get("runtime")
+        ok = rec.get("succeeded") is True
+        if runtime is not None:
+            times.append(runtime)
+        status = nodes.inline(text="✓ ran" if ok else "✗ failed",
+                              classes=["m4ml-ok" if ok else "m4ml-failed"])
+        if not ok:
+            status = nodes.abbreviation(text="✗ failed", explanation=str(rec.get("error") or "")[:500])
+        rows.append([link, nodes.Text(when.strftime("%Y-%m-%d %H:%M UTC") if when else "–"),
+                     nodes.Text(str(rec.get("method", ""))),
+                     nodes.Text("–" if runtime is None else f"{runtime:.2f}"), status])
+    n_ok = sum(1 for _, rec in records if rec.get("succeeded") is True)
+    total = sum(times)
+    footer = [nodes.strong(text=f"Total: {len(records)} pages"), nodes.Text(""), nodes.Text(""),
+              nodes.strong(text=f"{total:.2f}"), nodes.strong(text=f"{n_ok} of {len(records)} ran")]
+    summary = _para(nodes.Text(
+        f"{len(records)} pages execute code; {n_ok} of them ran without error. "
+        f"Together they take {total:.1f} s"
+        + (f"; the median page takes {statistics.median(times):.2f} s and the slowest "
+           f"{max(times):.2f} s." if times else ".")))
+    status_table = _table(["Page", "Last executed", "Method", "Run time (s)", "Status"], rows,
+                          classes=["m4ml-sortable", "m4ml-status"], footer=footer)
+    versions = [[nodes.literal(text="python"), nodes.Text(platform.python_version())]]
+    for name in PACKAGES:
+        try:
+            version = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            version = "not installed"
+        versions.append([nodes.literal(text=name), nodes.Text(version)])
+    version_table = _table(["Package", "Version"], versions, classes=["m4ml-versions"])
+    note = _para(nodes.Text(
+        "Run times are those of the last execution of each page in a fresh kernel, as recorded by "
+        "the execution cache; a page whose code has not changed is not executed again, so its time "
+        "and date are those of the build that last ran it. Select a column heading to sort."))
+    return [summary, status_table, note,
+            nodes.rubric(text="Package versions of this build"), version_table]
+
+
+class FillExecutionStatus(SphinxPostTransform):
+    default_priority = 8  # before the reference resolvers turn pending_xref into links
+
+    def run(self, **kwargs) -> None:
+        for node in list(self.document.findall(execution_status)):
+            node.replace_self(make_tables(self.env, self.env.docname))
+
+
+def add_sort_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if doctree is not None and "m4ml-sortable" in context.get("body", ""):
+        app.add_js_file(JS, defer="defer")
+
+
+def copy_script(app: Sphinx, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        source = Path(__file__).resolve().parents[1] / "_js" / "sortable-table.js"
+        target = Path(app.outdir) / "_static" / JS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(execution_status)
+    app.add_directive("execution-status", ExecutionStatus)
+    app.connect("env-updated", pages_to_update)
+    app.add_post_transform(FillExecutionStatus)
+    app.connect("html-page-context", add_sort_script)
+    app.connect("build-finished", copy_script)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
