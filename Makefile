@@ -46,10 +46,9 @@ notebooks: $(STAMP) ## write every page as a Jupyter notebook, and a zip of all,
 	@test -d $(BOOK)/_build/.jupyter_cache || $(MAKE) book   # the prose's numbers come from the last build
 	$(BIN)/python $(BOOK)/_ext/notebook_export.py $(BOOK)/_build/notebooks
 
-serve: $(STAMP) ## preview the built book at http://127.0.0.1:$(PORT) (loopback only)
+serve: $(STAMP) ## preview the built book at http://127.0.0.1:$(PORT), with a Jupyter server for its live code (loopback only)
 	@test -f $(HTML)/index.html || $(MAKE) book
-	@echo "Serving $(HTML) at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+	$(BIN)/python scripts/serve.py --port $(PORT) --html $(HTML)
 
 test: $(STAMP) $(NODE) ## run the whole suite: package tests, the book build, every page alone, offline and browser checks
 	$(BIN)/python scripts/ensure_chromium.py

@@ -7,8 +7,10 @@ import http.server
 import os
 import subprocess
 import sys
+import shutil
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from hypothesis import settings
@@ -82,3 +84,50 @@ def site_url(built_book: Path):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+# ------------------------------------------------------------------ browser (Playwright)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Flags: no sandbox (we run as root in CI), and no background traffic to Google's hosts.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about"):
+        return True
+    return parsed.hostname in ("127.0.0.1", "localhost", "::1")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (Debian's, never a downloaded one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page whose requests to any host but 127.0.0.1 are aborted and recorded in `blocked`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.blocked = []
+    pg.console_errors = []
+
+    def guard(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            pg.blocked.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    pg.on("console", lambda msg: pg.console_errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda err: pg.console_errors.append(str(err)))
+    yield pg
+    context.close()

@@ -9,64 +9,19 @@ console stays free of errors.
 from __future__ import annotations
 
 import os
-import shutil
-from urllib.parse import urlparse
 
 import pytest
 
-from conftest import toc_pages
+from conftest import CHROMIUM, LAUNCH_ARGS, is_local, toc_pages  # noqa: F401 (re-exported)
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     pytest.skip(
         "Debian's chromium is not installed and could not be installed (scripts/ensure_chromium.py "
         "needs root and apt-get); the browser tests cannot run on this machine",
         allow_module_level=True,
     )
-
-# Flags: no sandbox (we run as root in CI), and no background traffic to Google's hosts.
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def is_local(url: str) -> bool:
-    parsed = urlparse(url)
-    if parsed.scheme in ("data", "blob", "about"):
-        return True
-    return parsed.hostname in ("127.0.0.1", "localhost", "::1")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.blocked = []
-    pg.console_errors = []
-
-    def guard(route):
-        if is_local(route.request.url):
-            route.continue_()
-        else:
-            pg.blocked.append(route.request.url)
-            route.abort()
-
-    pg.route("**/*", guard)
-    pg.on("console", lambda msg: pg.console_errors.append(msg.text) if msg.type == "error" else None)
-    pg.on("pageerror", lambda err: pg.console_errors.append(str(err)))
-    yield pg
-    context.close()
 
 
 def test_guard_blocks_other_hosts(page, site_url):

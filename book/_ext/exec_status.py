@@ -7,7 +7,7 @@ any page is re-executed. Unlike it, the table
 
 * lists pages in reading order, under their titles, with their part and chapter numbers;
 * has a total row (and a summary sentence: count, total, median and slowest page), all computed;
-* can be sorted by any column in the browser (``_js/sortable-table.js``, added to this page only);
+* can be sorted by any column in the browser (``_assets/sortable-table.js``, added to this page only);
 * marks a page that failed, with the error as a tooltip;
 
 and a second table gives the versions of the packages the pages ran with.
@@ -176,7 +176,7 @@ def add_sort_script(app: Sphinx, pagename, templatename, context, doctree) -> No
 
 def copy_script(app: Sphinx, exception) -> None:
     if exception is None and app.builder.format == "html":
-        source = Path(__file__).resolve().parents[1] / "_js" / "sortable-table.js"
+        source = Path(__file__).resolve().parents[1] / "_assets" / "sortable-table.js"
         target = Path(app.outdir) / "_static" / JS
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(source.read_bytes())

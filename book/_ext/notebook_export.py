@@ -206,6 +206,8 @@ def _write_notebooks(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     book = Path(app.srcdir)
+    if not (book / "_toc.yml").is_file():
+        return  # a single-page build (`jupyter-book build page.md`) has no book to export
     sources = Path(app.outdir) / "_sources"
     cache = Path(app.outdir).parent / ".jupyter_cache"
     paths = export_all(sources, book=book, cache_dir=cache)

@@ -3,8 +3,8 @@
 sphinx-thebe (pulled in by Jupyter Book) registers, on every page, an inline
 script that names Thebe's CDN URL and an async loader for it, even when live
 code is switched off, and Jupyter Book registers the inline script twice, which
-the browser reports as a redeclared `const`. Until live code is served from the
-site itself, remove both so that no page refers to another host.
+the browser reports as a redeclared `const`. Remove both, always, so that no page
+refers to another host: live code is loaded from the site itself by live_code.py.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ def _is_thebe_asset(filename: str | None, attributes: dict) -> bool:
 
 
 def drop_thebe_assets(app: Sphinx, env, docnames) -> None:
-    if app.config.html_theme_options.get("launch_buttons", {}).get("thebe"):
-        return
     app.registry.js_files[:] = [
         (fn, attrs) for fn, attrs in app.registry.js_files if not _is_thebe_asset(fn, attrs)
     ]

@@ -1,0 +1,220 @@
+/* Live code for Math4ML (book/_ext/live_code.py explains the design).
+ *
+ * "Live Code" in the rocket menu calls initThebeSBT() (sphinx-book-theme), which adds a
+ * status button under the title and calls window.initThebe, defined here:
+ *   1. find a Jupyter server: `make serve` answers _live/server.json with its loopback
+ *      server and the token of this run; otherwise _static/live-code/config.json names a
+ *      BinderHub or JupyterHub (or nothing, and the reader is told how to get one);
+ *   2. load Thebe 0.9.3 and the MathJax 2 shim from the site itself;
+ *   3. turn each shown code cell into an editor, with the page's hidden cells (imports,
+ *      glue) in their places but invisible;
+ *   4. start a kernel and run the hidden set-up cells at the top of the page. Running a
+ *      cell first runs, once, every earlier cell that has not run yet in this kernel, so
+ *      cells work in any order the reader picks.
+ * window.m4mlLive exposes the state for the tests.
+ */
+(function () {
+  "use strict";
+  var root = new URL(document.documentElement.dataset.content_root || "./", document.baseURI);
+  var staticUrl = function (path) { return new URL("_static/" + path, root).href; };
+  var live = (window.m4mlLive = { status: "off", events: [] });
+
+  function say(message, status) {
+    live.status = status || live.status;
+    live.events.push([Math.round(performance.now()), live.status, message]);
+    var button = document.querySelector(".thebe-launch-button");
+    if (button) {
+      button.textContent = message;
+      button.setAttribute("aria-live", "polite");
+      button.dataset.status = live.status;
+    }
+  }
+
+  function getJson(url) {
+    return fetch(url, { cache: "no-store", credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  function askOnce(key, question) {
+    var value = sessionStorage.getItem(key);
+    if (!value) {
+      value = (window.prompt(question) || "").trim();
+      if (value) sessionStorage.setItem(key, value); // this tab only; never part of the site
+    }
+    return value;
+  }
+
+  // Thebe's options for where to run: the local `make serve` server, a BinderHub or a JupyterHub.
+  function serverOptions(folder) {
+    return getJson(new URL("_live/server.json", root).href).then(function (s) {
+      return { where: "this computer", useBinder: false, serverSettings: {
+        baseUrl: s.baseUrl, token: s.token, appendToken: true }, path: folder };
+    }, function () {
+      return getJson(staticUrl("live-code/config.json")).then(function (c) {
+        var bookPath = [c.path_to_book, folder].filter(Boolean).join("/");
+        if (c.provider === "binder") {
+          return { where: c.binderhub_url, useBinder: true, path: bookPath, binderOptions: {
+            binderUrl: c.binderhub_url, repo: c.repository, ref: c.ref || "main",
+            repoProvider: c.repo_provider || "git" } };
+        }
+        if (c.provider === "jupyterhub") {
+          var hub = c.jupyterhub_url.replace(/\/+$/, "");
+          var user = askOnce("m4ml-hub-user", "Your user name on " + hub + ":");
+          var token = askOnce("m4ml-hub-token", "A token from " + hub + "/hub/token (kept in this tab only):");
+          if (!user || !token) throw new Error("no JupyterHub user name or token given");
+          return { where: hub, useBinder: false, path: bookPath, serverSettings: {
+            baseUrl: hub + "/user/" + encodeURIComponent(user) + "/", token: token, appendToken: true } };
+        }
+        throw new Error("no server configured");
+      });
+    });
+  }
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  function loadThebe() {
+    if (window.thebelab) return Promise.resolve();
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = staticUrl("thebe/thebe.css");
+    document.head.appendChild(css);
+    window.thebeRequireJsUrl = staticUrl("thebe/require.js"); // read by the patched index.js
+    return loadScript(staticUrl("live-code/mathjax2-shim.js")).then(function () {
+      return loadScript(staticUrl("thebe/index.js"));
+    });
+  }
+
+  // Mark inputs and outputs for Thebe, which pairs the n-th input with the n-th output:
+  // every cell gets exactly one output element, an empty one when the page shows none.
+  function prepareCells(template) {
+    var article = document.querySelector("article") || document.body;
+    var shown = Array.prototype.slice.call(article.querySelectorAll("div.cell"));
+    var expected = Number(template ? template.dataset.shown : shown.length);
+    if (template) {
+      var pres = Array.prototype.slice.call(template.content.querySelectorAll("pre"));
+      if (shown.length !== expected) {
+        console.warn("[live code] expected " + expected + " cells, found " + shown.length + "; hidden cells go first");
+      }
+      pres.forEach(function (pre) {
+        var k = shown.length === expected ? Number(pre.dataset.before) : 0;
+        var cell = document.createElement("div");
+        cell.className = "cell m4ml-hidden-cell";
+        cell.hidden = true;
+        var input = document.createElement("pre");
+        input.textContent = pre.textContent;
+        cell.appendChild(input);
+        if (k < shown.length) shown[k].parentNode.insertBefore(cell, shown[k]);
+        else if (shown.length) shown[shown.length - 1].after(cell);
+        else article.appendChild(cell);
+      });
+    }
+    article.querySelectorAll("div.cell").forEach(function (cell) {
+      var input = cell.classList.contains("m4ml-hidden-cell") ? cell.querySelector("pre")
+        : cell.querySelector(".cell_input pre");
+      if (!input) return; // output-only cell: stays as built
+      cell.querySelectorAll("button.copybtn").forEach(function (b) { b.remove(); });
+      input.setAttribute("data-executable", "true");
+      input.setAttribute("data-language", "python");
+      var output = cell.querySelector(".cell_output");
+      if (!output) {
+        output = document.createElement("div");
+        output.className = "cell_output m4ml-live-output";
+        (input.closest(".cell_input") || input).after(output);
+      }
+      output.setAttribute("data-output", "");
+    });
+  }
+
+  // Run a cell after every earlier cell that has not run yet in this kernel.
+  function wireRunButtons(notebook) {
+    var done = new Set();
+    var chain = Promise.resolve();
+    live.executed = done;
+    function runThrough(index) {
+      chain = chain.then(function () {
+        var todo = notebook.cells.slice(0, index + 1).filter(function (c, i) { return i === index || !done.has(c.id); });
+        return todo.reduce(function (p, c) {
+          return p.then(function () { done.add(c.id); return c.execute(c.source); });
+        }, Promise.resolve());
+      });
+      return chain;
+    }
+    live.runThrough = runThrough;
+    document.querySelectorAll(".thebe-cell").forEach(function (box) {
+      var index = notebook.cells.findIndex(function (c) { return c.id === box.dataset.thebeId; });
+      var run = box.querySelector(".thebe-run-button");
+      var runAll = box.querySelector(".thebe-runall-button");
+      var restart = box.querySelector(".thebe-restart-button");
+      var restartAll = box.querySelector(".thebe-restartall-button");
+      if (run) run.onclick = function () { return runThrough(index); };
+      if (runAll) runAll.onclick = function () { return runThrough(notebook.cells.length - 1); };
+      var forget = function () { done.clear(); };
+      if (restart) restart.onclick = function () {
+        return notebook.session.kernel.restart().then(forget);
+      };
+      if (restartAll) restartAll.onclick = function () {
+        return notebook.session.kernel.restart().then(forget).then(function () {
+          return runThrough(notebook.cells.length - 1);
+        });
+      };
+    });
+  }
+
+  function start() {
+    var template = document.getElementById("m4ml-live-cells");
+    var folder = template ? template.dataset.folder : "";
+    say("Looking for a Jupyter server…", "connecting");
+    return serverOptions(folder).then(function (where) {
+      say("Loading live code…", "loading");
+      return loadThebe().then(function () {
+        prepareCells(template);
+        thebelab.on("status", function (evt, data) {
+          if (live.status !== "ready") say("Live code (" + where.where + "): " + data.status, "starting");
+        });
+        var options = {
+          requestKernel: true, useBinder: where.useBinder, useJupyterLite: false,
+          mountActivateWidget: false, mountStatusWidget: false, predefinedOutput: true,
+          mathjaxUrl: staticUrl("live-code/mathjax2-shim.js"),
+          codeMirrorConfig: { mode: "python", theme: "default" },
+          kernelOptions: { kernelName: template ? template.dataset.kernel : "python3", path: where.path || "/" },
+          savedSessionOptions: { enabled: false },
+        };
+        if (where.serverSettings) options.serverSettings = where.serverSettings;
+        if (where.binderOptions) options.binderOptions = where.binderOptions;
+        var started = thebelab.bootstrap(options); // cells are rendered before its first await
+        if (window.thebe.notebook) wireRunButtons(window.thebe.notebook);
+        return started;
+      }).then(function () {
+        live.session = window.thebe.session;
+        say("Live code is on (" + where.where + "): edit a cell and select run.", "ready");
+        // Run the hidden set-up cells at the top (imports) now, while the reader edits.
+        var boxes = Array.prototype.slice.call(document.querySelectorAll(".thebe-cell"));
+        var firstShown = boxes.findIndex(function (b) { return !b.closest(".m4ml-hidden-cell"); });
+        if (firstShown > 0 && live.runThrough) {
+          live.warmup = live.runThrough(firstShown - 1).then(function () { live.warmedAt = performance.now(); });
+        }
+      });
+    }).catch(function (err) {
+      console.warn("[live code]", err);
+      var local = location.hostname === "127.0.0.1" || location.hostname === "localhost";
+      say(local || location.protocol === "file:"
+        ? "Live code needs the book's Jupyter server: run `make serve` and open the address it prints."
+        : "Live code is not available on this copy of the book (" + err.message + ").", "failed");
+    });
+  }
+
+  window.initThebe = function () {
+    if (!live.started) live.started = start();
+    return live.started;
+  };
+})();
