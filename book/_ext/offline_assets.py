@@ -28,7 +28,22 @@ def drop_thebe_assets(app: Sphinx, env, docnames) -> None:
         ]
 
 
+# The class that m4ml.interactive gives the div of every interactive figure.
+PLOTLY_FIGURE_CLASS = 'class="m4ml-plotly"'
+
+
+def add_plotly_where_needed(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Load the site's plotly.js only on pages that draw an interactive figure.
+
+    The figure's inline script calls ``Plotly.newPlot`` while the page is parsed, so the library
+    is a blocking script in <head> (no ``defer``); the other pages do not pay for its 1.5 MB.
+    """
+    if PLOTLY_FIGURE_CLASS in (context.get("body") or ""):
+        app.add_js_file("plotly/plotly-cartesian.min.js", priority=200)
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", add_plotly_where_needed)
     # priority 900: after sphinx-thebe has registered its files
     app.connect("env-before-read-docs", drop_thebe_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,7 +17,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 __all__ = [
-    "book", "calculus", "cluster", "data", "exercises", "features", "geometry", "kernels", "linalg", "metrics", "norms",
+    "book", "calculus", "cluster", "data", "exercises", "features", "geometry", "interactive", "kernels", "linalg", "metrics", "norms",
     "matcalc", "nn", "optim", "plot", "regression", "smoothness", "stats", "__version__",
 ]
 
