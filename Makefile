@@ -13,7 +13,7 @@ HTML   := $(BOOK)/_build/html
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help env book book-all notebooks serve test test-fast bench lock clean clean-all
+.PHONY: help env book pdf book-all notebooks serve test test-fast bench lock clean clean-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ book: $(STAMP) $(NODE) ## build the HTML book (executes changed pages; warnings 
 	$(BIN)/python scripts/vendor.py
 	$(BIN)/jupyter-book build $(BOOK) --builder html -W -n --keep-going
 	@echo; echo "The book is built. Open $(abspath $(HTML))/index.html, or run 'make serve'."
+
+pdf: $(STAMP) ## build the whole book as one PDF via LaTeX: book/_build/latex/math4ml.pdf (needs TeX Live; says which)
+	$(BIN)/python scripts/build_pdf.py $(BOOK)
 
 book-all: $(STAMP) ## re-render every page (keeps cached outputs, which are keyed by each page's code)
 	rm -rf $(BOOK)/_build/html $(BOOK)/_build/.doctrees

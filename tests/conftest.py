@@ -26,37 +26,28 @@ BOOK = ROOT / "book"
 HTML = BOOK / "_build" / "html"
 
 
+sys.path.insert(0, str(BOOK / "_ext"))
+import notebook_export  # noqa: E402  (the book's own reading of _toc.yml and page headers)
+
+
 def toc_pages() -> list[str]:
     """Every page named in the table of contents, as paths relative to book/ without suffix."""
-    import yaml
-
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections", []))
-            walk(entry.get("chapters", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    return pages
+    return notebook_export.toc_pages(BOOK)
 
 
 def is_notebook(page: str) -> bool:
     """A page with a jupytext kernelspec header is executed; plain Markdown is not."""
-    text = (BOOK / f"{page}.md").read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return False
-    header = text.split("---", 2)[1]
-    return "kernelspec:" in header
+    return notebook_export.is_notebook(BOOK / f"{page}.md")
 
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """Build the HTML book once per session with warnings as errors (`make book`)."""
+    """Build the HTML book once per session with warnings as errors (`make book`).
+
+    To run the book tests against a build of your own instead, set M4ML_HTML to its html folder.
+    """
+    if os.environ.get("M4ML_HTML"):
+        return Path(os.environ["M4ML_HTML"])
     result = subprocess.run(
         ["make", "--no-print-directory", "book"], cwd=ROOT, capture_output=True, text=True,
         env=dict(os.environ, PYTHON=sys.executable),
@@ -118,6 +109,7 @@ def page(browser):
     pg = context.new_page()
     pg.blocked = []
     pg.console_errors = []
+    pg.requests = []  # every finished request, for page-weight measurements
 
     def guard(route):
         if is_local(route.request.url):
@@ -129,5 +121,6 @@ def page(browser):
     pg.route("**/*", guard)
     pg.on("console", lambda msg: pg.console_errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda err: pg.console_errors.append(str(err)))
+    pg.on("requestfinished", lambda req: pg.requests.append(req))
     yield pg
     context.close()

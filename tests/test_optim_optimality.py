@@ -15,8 +15,10 @@
 - thm-optimality-kappa-bound: eigenvalues shift by lambda, kappa <= 1 + mu_max / lambda with
   equality for rank-deficient X, kappa decreasing in lambda.
 - Backward stability claim: the residual of np.linalg.solve is of order eps ||A|| ||w||.
-- Common mistakes: ridge on centred features and targets plus w0 = ybar - xbar^T w equals the
-  minimiser with an unpenalised intercept.
+- prop-optimality-intercept: for every w the best intercept is ybar - xbar^T w and leaves exactly
+  the ridge objective on centred features and targets; ridge on centred data plus that intercept
+  equals the minimiser with an unpenalised intercept column (the page's setup and its Common
+  mistake of centring the targets alone).
 """
 
 from __future__ import annotations
@@ -243,3 +245,27 @@ def test_centring_features_and_targets_gives_the_unpenalised_intercept(seed, d, 
     P = np.diag(np.r_[0.0, np.ones(d)])
     direct = np.linalg.solve(A.T @ A / N + lam * P, A.T @ y / N)
     assert np.allclose(np.r_[w0, w], direct, rtol=1e-7, atol=1e-8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seeds, dims, st.integers(0, 20), st.floats(0.0, 10.0))
+def test_best_intercept_leaves_the_ridge_objective_on_centred_data(seed, d, extra_rows, lam):
+    # the proof of prop-optimality-intercept: F(b, w) = F(b(w), w) + (b - b(w))^2 / 2 and
+    # F(b(w), w) = f_lambda(w) on the centred data, for every w and b.
+    rng = np.random.default_rng(seed)
+    Phi, y = random_data(rng, d + 2 + extra_rows, d)
+    Phi = Phi + rng.uniform(-3.0, 3.0, size=d)
+    y = y + rng.uniform(-10.0, 10.0)
+    N = len(y)
+    phi_bar, y_bar = Phi.mean(axis=0), y.mean()
+
+    def F(b, w):
+        r = b + Phi @ w - y
+        return r @ r / (2 * N) + lam / 2 * w @ w
+
+    w, b = rng.standard_normal(d), float(rng.standard_normal() * 5)
+    b_w = y_bar - phi_bar @ w
+    assert autograd.grad(lambda bb: F(bb, w))(b_w) == pytest.approx(0.0, abs=1e-9 * (1 + abs(F(b_w, w))))
+    assert F(b, w) == pytest.approx(F(b_w, w) + (b - b_w) ** 2 / 2, rel=1e-10, abs=1e-10)
+    centred = regression.ridge_objective(w, Phi - phi_bar, y - y_bar, lam)
+    assert F(b_w, w) == pytest.approx(centred, rel=1e-10, abs=1e-10)

@@ -112,7 +112,7 @@ def _number(env, docname: str) -> str:
     return ".".join(map(str, numbers)) if numbers else ""
 
 
-def make_tables(env, parent: str) -> list[nodes.Node]:
+def make_tables(env, parent: str, *, web: bool = True) -> list[nodes.Node]:
     data = NbMetadataCollector.get_doc_data(env)
     records = [(doc, data[doc]["exec_data"]) for doc in _reading_order(env)
                if doc in data and data[doc].get("exec_data")]
@@ -156,7 +156,7 @@ def make_tables(env, parent: str) -> list[nodes.Node]:
     note = _para(nodes.Text(
         "Run times are those of the last execution of each page in a fresh kernel, as recorded by "
         "the execution cache; a page whose code has not changed is not executed again, so its time "
-        "and date are those of the build that last ran it. Select a column heading to sort."))
+        "and date are those of the build that last ran it." + (" Select a column heading to sort." if web else "")))
     return [summary, status_table, note,
             nodes.rubric(text="Package versions of this build"), version_table]
 
@@ -166,7 +166,7 @@ class FillExecutionStatus(SphinxPostTransform):
 
     def run(self, **kwargs) -> None:
         for node in list(self.document.findall(execution_status)):
-            node.replace_self(make_tables(self.env, self.env.docname))
+            node.replace_self(make_tables(self.env, self.env.docname, web=self.app.builder.format == "html"))
 
 
 def add_sort_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
