@@ -13,7 +13,6 @@ instead of building the book (`make book`) first.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -243,10 +242,8 @@ def test_websocket_from_the_book_runs_code_in_the_books_environment(served, kern
 # -- the built book in a browser --------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def book_html(request) -> Path:
-    if os.environ.get("M4ML_HTML"):
-        return Path(os.environ["M4ML_HTML"])
-    return request.getfixturevalue("built_book")
+def book_html(built_book) -> Path:
+    return built_book  # honours M4ML_HTML (conftest)
 
 
 @pytest.mark.book
@@ -272,29 +269,15 @@ def live_site(book_html):
 
 
 @pytest.fixture
-def browser_page(live_site):
-    from conftest import CHROMIUM, LAUNCH_ARGS, is_local
+def browser_page(live_site, page):
+    """The shared Playwright page (conftest: loopback-only route guard), with its page errors."""
+    from conftest import CHROMIUM
 
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.blocked, page.errors = [], []
-
-        def guard(route):
-            if is_local(route.request.url):
-                route.continue_()
-            else:
-                page.blocked.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", guard)
-        page.on("pageerror", lambda err: page.errors.append(str(err)))
-        yield page
-        browser.close()
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    return page
 
 
 def start_live_code(page, site: str, name: str) -> float:
