@@ -70,8 +70,8 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the registry)
 	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
 	  /tmp/m4ml-lock/bin/pip freeze --exclude m4ml ) > requirements.lock
 
-clean: ## remove the built book and the execution cache
-	rm -rf $(BOOK)/_build
+clean: ## remove the built book, the execution cache and the copied site JavaScript
+	rm -rf $(BOOK)/_build $(BOOK)/_vendor
 
-clean-all: clean ## also remove the environment
-	rm -rf $(VENV)
+clean-all: clean ## also remove the environment and node_modules
+	rm -rf $(VENV) node_modules

@@ -1,6 +1,11 @@
 """Execute book pages on their own, each in a fresh kernel, as a reader would.
 
     python scripts/run_page.py book/foundations/probability.md [more pages ...]
+    python scripts/run_page.py --exported book/foundations/probability.md [...]
+
+With --exported, each page is first exported as the notebook a reader downloads
+(book/_ext/notebook_export.py) and run alone in an empty temporary directory, with the
+book's toolchain (MyST-NB, Jupyter Book, jupytext, jupyter-cache) made unimportable.
 
 A page passes if every cell runs without an error and nothing is written to
 stderr (warnings included): the same standard as the book build. Prints one
@@ -61,13 +66,35 @@ def run_notebook(nb: nbformat.NotebookNode, workdir: Path, *, timeout: int = 300
     return True, seconds, ""
 
 
+# Not sphinx itself: scipy probes for it when it builds its docstrings, and copes without it.
+TOOLCHAIN = ("myst_nb", "jupyter_book", "jupytext", "jupyter_cache")
+
+
+def run_exported(path: Path, timeout: int = 300) -> tuple[bool, float, str]:
+    """Export a page as a portable notebook and run it alone, outside the book."""
+    import tempfile
+
+    book = next(p for p in path.resolve().parents if (p / "_toc.yml").is_file())
+    sys.path.insert(0, str(book / "_ext"))
+    from notebook_export import export
+
+    page = path.resolve().relative_to(book).with_suffix("").as_posix()
+    nb = export(path, page=page, book=book)
+    with tempfile.TemporaryDirectory() as workdir:
+        target = Path(workdir) / f"{page.replace('/', '-')}.ipynb"
+        nbformat.write(nb, target)
+        return run_notebook(nbformat.read(target, as_version=4), Path(workdir), timeout=timeout, forbid=TOOLCHAIN)
+
+
 def main(argv: list[str]) -> int:
+    exported = "--exported" in argv
+    argv = [a for a in argv if a != "--exported"]
     if not argv:
         print(__doc__)
         return 2
     failed = 0
     for name in argv:
-        ok, seconds, message = run_page(Path(name))
+        ok, seconds, message = (run_exported if exported else run_page)(Path(name))
         print(f"{'ok  ' if ok else 'FAIL'} {seconds:6.1f} s  {name}")
         if not ok:
             failed += 1

@@ -1,38 +1,49 @@
 """Every page runs on its own, top to bottom, in a fresh kernel, as the notebook a reader downloads.
 
 Each page is exported exactly as the site and `make notebooks` export it
-(book/_ext/notebook_export.py), copied alone into an empty directory outside the repository and
+(book/_ext/notebook_export.py), written alone into an empty directory outside the repository and
 executed there with the book's toolchain (MyST-NB, Jupyter Book, jupytext, jupyter-cache) made
 unimportable: the notebook needs only `m4ml` and its dependencies, and no file of the book.
+The pages run two at a time (the machine has two cores), each in its own process
+(`scripts/run_page.py --exported`).
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
-import nbformat
 import pytest
 
 from conftest import BOOK, ROOT, is_notebook, toc_pages
 
-sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(BOOK / "_ext"))
-from notebook_export import export, plain_markdown  # noqa: E402
-from run_page import run_notebook  # noqa: E402
+from notebook_export import plain_markdown  # noqa: E402
 
 NOTEBOOKS = [p for p in toc_pages() if is_notebook(p)]
-# (not sphinx itself: scipy probes for it when it builds its docstrings, and copes without it)
-TOOLCHAIN = ("myst_nb", "jupyter_book", "jupytext", "jupyter_cache")
+
+
+def run_alone(page: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "run_page.py"), "--exported", str(BOOK / f"{page}.md")],
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def runs(request) -> dict[str, subprocess.CompletedProcess]:
+    """Run every selected page (two at a time) when the first page test needs the results."""
+    selected = [item.callspec.params["page"] for item in request.session.items
+                if getattr(item, "originalname", "") == "test_exported_notebook_runs_alone_outside_the_book"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(selected, pool.map(run_alone, selected)))
 
 
 @pytest.mark.book
 @pytest.mark.parametrize("page", NOTEBOOKS)
-def test_exported_notebook_runs_alone_outside_the_book(page, tmp_path):
-    nb = export(BOOK / f"{page}.md", page=page)
-    path = tmp_path / f"{page.replace('/', '-')}.ipynb"
-    nbformat.write(nb, path)
-    ok, seconds, message = run_notebook(nbformat.read(path, as_version=4), tmp_path, forbid=TOOLCHAIN)
-    assert ok, f"{page} failed after {seconds:.1f} s:\n{message}"
+def test_exported_notebook_runs_alone_outside_the_book(page, runs):
+    result = runs[page]
+    assert result.returncode == 0 and result.stdout.startswith("ok"), (
+        f"{page} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
 
 
 def test_plain_markdown_turns_myst_into_jupyter_markdown():
