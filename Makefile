@@ -35,7 +35,7 @@ env: $(STAMP) $(NODE) ## create .venv from requirements.lock and node_modules fr
 
 book: $(STAMP) $(NODE) ## build the HTML book (executes changed pages; warnings are errors)
 	$(BIN)/python scripts/vendor.py
-	$(BIN)/jupyter-book build $(BOOK) --builder html -W -n --keep-going
+	$(BIN)/python scripts/build_book.py build $(BOOK) --builder html -W -n --keep-going
 	@echo; echo "The book is built. Open $(abspath $(HTML))/index.html, or run 'make serve'."
 
 pdf: $(STAMP) ## build the whole book as one PDF via LaTeX: book/_build/latex/math4ml.pdf (needs TeX Live; says which)

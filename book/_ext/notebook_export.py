@@ -183,7 +183,10 @@ def export_all(out_dir: Path, *, book: Path = BOOK, cache_dir: Path | None = Non
             continue
         target = out_dir / f"{page}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(export(source, cache_dir, page=page, book=book), target)
+        # A page's glued values change only when its code does, which changes its source file:
+        # an export newer than its source (and than the exporter) is still right.
+        if not (target.is_file() and target.stat().st_mtime >= max(source.stat().st_mtime, HERE.stat().st_mtime)):
+            nbformat.write(export(source, cache_dir, page=page, book=book), target)
         written.append(target)
     return written
 
@@ -211,7 +214,9 @@ def _write_notebooks(app, exception) -> None:
     sources = Path(app.outdir) / "_sources"
     cache = Path(app.outdir).parent / ".jupyter_cache"
     paths = export_all(sources, book=book, cache_dir=cache)
-    write_zip(paths, sources, Path(app.outdir) / "_downloads" / ZIP_NAME)
+    archive = Path(app.outdir) / "_downloads" / ZIP_NAME
+    if not archive.is_file() or any(p.stat().st_mtime > archive.stat().st_mtime for p in paths):
+        write_zip(paths, sources, archive)
 
 
 def setup(app) -> dict:
