@@ -68,6 +68,12 @@ def _check_y(y, X, *, binary: bool = False):
     return y
 
 
+def _check_problem(w, X, y, lam, *, binary: bool = False):
+    """Checked (w, X, y, lam) of an objective or gradient; ``binary`` requires labels 0 and 1."""
+    w, X = _check_Xw(w, X)
+    return w, X, _check_y(y, X, binary=binary), _check_lam(lam)
+
+
 def sigmoid(z):
     """The logistic function :math:`\\sigma(z) = 1/(1+e^{-z})`, without overflow for any real ``z``.
 
@@ -98,18 +104,14 @@ def ridge_objective(w, X, y, lam: float = 0.0) -> float:
     lam : float
         The regularisation strength :math:`\\lambda \\ge 0` (0 gives least squares).
     """
-    w, X = _check_Xw(w, X)
-    y = _check_y(y, X)
-    lam = _check_lam(lam)
+    w, X, y, lam = _check_problem(w, X, y, lam)
     r = X @ w - y
     return float(r @ r / (2 * X.shape[0]) + lam / 2 * (w @ w))
 
 
 def ridge_gradient(w, X, y, lam: float = 0.0) -> np.ndarray:
     """:math:`\\frac1N\\mathbf{X}^\\top(\\mathbf{X}\\mathbf{w}-\\mathbf{y}) + \\lambda\\mathbf{w}`, shape (D,)."""
-    w, X = _check_Xw(w, X)
-    y = _check_y(y, X)
-    lam = _check_lam(lam)
+    w, X, y, lam = _check_problem(w, X, y, lam)
     return X.T @ (X @ w - y) / X.shape[0] + lam * w
 
 
@@ -181,18 +183,14 @@ def logistic_objective(w, X, y, lam: float = 0.0) -> float:
     lam : float
         The regularisation strength :math:`\\lambda \\ge 0`.
     """
-    w, X = _check_Xw(w, X)
-    y = _check_y(y, X, binary=True)
-    lam = _check_lam(lam)
+    w, X, y, lam = _check_problem(w, X, y, lam, binary=True)
     z = X @ w
     return float(np.mean(_log1pexp(z) - y * z) + lam / 2 * (w @ w))
 
 
 def logistic_gradient(w, X, y, lam: float = 0.0) -> np.ndarray:
     """:math:`\\frac1N\\mathbf{X}^\\top(\\sigma(\\mathbf{X}\\mathbf{w})-\\mathbf{y}) + \\lambda\\mathbf{w}`, shape (D,)."""
-    w, X = _check_Xw(w, X)
-    y = _check_y(y, X, binary=True)
-    lam = _check_lam(lam)
+    w, X, y, lam = _check_problem(w, X, y, lam, binary=True)
     return X.T @ (sigmoid(X @ w) - y) / X.shape[0] + lam * w
 
 
