@@ -6,7 +6,11 @@
   over a set stays one over a subset; an interior constrained minimiser has zero derivative,
   a boundary one need not (and has the sign conditions of exercise ex-extrema-4).
 - prop-extrema-grid: a grid of spacing h is at most K h / 2 above the minimum of a
-  K-Lipschitz function; a local method never ends above its start.
+  K-Lipschitz function; a local method never ends above its start, and a bound-constrained one
+  (L-BFGS-B) ends with zero slope inside the interval or with a slope pointing outwards at an end,
+  the conditions the page checks for its runs instead of their success flags.
+- The least-absolute-deviations fit: the weak LP duality certificate that the page uses for its
+  Nelder-Mead result (mean |y - X w| >= y^T s / N for every w, whenever |s_n| <= 1 and X^T s = 0).
 - thm-extrema-coercive / ex-extrema-2: the coercivity bound of least squares.
 - ex-extrema-3: gradient descent on exp(-w) satisfies exp(w_t) >= exp(w_0) + eta t.
 - Non-negative least squares (scipy.optimize.nnls) against a brute-force search over supports.
@@ -27,7 +31,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from scipy.optimize import minimize, minimize_scalar, nnls
+from scipy.optimize import linprog, minimize, minimize_scalar, nnls
 
 from m4ml import calculus
 from m4ml.optim import gradient_descent
@@ -162,6 +166,53 @@ def test_local_method_never_ends_above_its_start_nor_below_grid_minus_K_h_over_2
     h = grid[1] - grid[0]
     # f* <= run.fun, and grid_min <= f* + K h / 2 (prop-extrema-grid)
     assert f(grid).min() <= run.fun + K * h / 2 + 1e-9
+
+
+def trig_polynomial_derivative(seed: int, n_terms: int = 4):
+    """The derivative of trig_polynomial(seed, n_terms)[0]."""
+    rng = np.random.default_rng(seed)
+    amp, omega, phase = rng.normal(size=n_terms), rng.uniform(0.2, 4.0, n_terms), rng.uniform(0, 2 * np.pi, n_terms)
+    return lambda x: np.sum(amp * omega * np.cos(np.multiply.outer(np.asarray(x, dtype=float), omega) + phase),
+                            axis=-1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seeds, st.floats(0.0, 10.0), st.floats(0.5, 3.0))
+def test_bound_constrained_run_ends_with_zero_slope_inside_or_an_outward_slope_at_a_bound(seed, start, width):
+    f, K = trig_polynomial(seed)
+    df = trig_polynomial_derivative(seed)
+    lo, hi = 4.0, 4.0 + width
+    start = float(np.clip(start, lo, hi))
+    run = minimize(lambda x: float(f(x[0])), [start], jac=lambda x: np.array([df(x[0])]), method="L-BFGS-B",
+                   bounds=[(lo, hi)])
+    x, slope, tol = run.x[0], float(df(run.x[0])), 1e-4 * (1 + K)
+    assert lo <= x <= hi
+    if np.isclose(x, lo):
+        assert slope > -tol                            # lowering x is not allowed, raising it does not help
+    elif np.isclose(x, hi):
+        assert slope < tol
+    else:
+        assert abs(slope) < tol
+
+
+@settings(max_examples=40, deadline=None)
+@given(seeds, st.integers(3, 40))
+def test_lp_duality_certifies_least_absolute_deviations(seed, N):
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([np.ones(N), rng.normal(size=N)])
+    y = X @ rng.normal(size=2) + rng.standard_t(2, size=N)
+    mae = lambda w: np.mean(np.abs(y - X @ w))        # noqa: E731
+    s = linprog(-y / N, A_eq=X.T, b_eq=np.zeros(2), bounds=(-1, 1), method="highs").x
+    assert np.abs(s).max() <= 1 + 1e-12 and np.abs(X.T @ s).max() < 1e-8
+    lower = y @ s / N
+    for w in rng.normal(scale=3.0, size=(50, 2)):     # weak duality: a lower bound for every w
+        assert mae(w) >= lower - 1e-8 * (1 + np.abs(w).sum())
+    # the primal LP attains it: min t_n / N subject to -t <= y - X w <= t
+    c = np.concatenate([np.zeros(2), np.ones(N) / N])
+    A_ub = np.block([[X, -np.eye(N)], [-X, -np.eye(N)]])
+    primal = linprog(c, A_ub=A_ub, b_ub=np.concatenate([y, -y]), bounds=[(None, None)] * 2 + [(0, None)] * N,
+                     method="highs")
+    assert mae(primal.x[:2]) == pytest.approx(lower, abs=1e-8 * (1 + np.abs(y).max()))
 
 
 # thm-extrema-coercive, ex-extrema-2 -----------------------------------------------------

@@ -14,8 +14,10 @@
 - prop-hessian-level-sets: level sets of a quadratic are ellipsoids with semi-axes sqrt(2c/lambda_i),
   and np.linalg.cond is lambda_max / lambda_min for a symmetric positive definite matrix.
 - prop-hessian-ridge, prop-hessian-logistic: the page's hand-written formulas (including the
-  broadcasting form (A.T * s) @ A) against autograd, the bounds
-  lambda I <= H <= X^T X / (4N) + lambda I, and one Newton step on ridge landing on ridge_fit.
+  broadcasting form (A.T * s) @ A and the weights s_n = sigma(z_n) sigma(-z_n)) against autograd,
+  the bounds alpha I <= H <= X^T X / (4N) + alpha I (alpha the penalty), the weights' accuracy
+  for confident scores, where p (1 - p) rounds to 0, and one Newton step on ridge landing on
+  ridge_fit.
 - eq-hessian-toy and ex-hessian-2: the Hessians of (ab - 1)^2 and of the Poisson loss against
   autograd, and the classification of the toy network's stationary points.
 (m4ml.regression's own Hessians are tested in tests/test_regression.py.)
@@ -212,16 +214,35 @@ def test_level_sets_of_a_quadratic_are_ellipsoids_with_axis_ratio_sqrt_kappa(see
 # The Hessians derived on the page.
 # ---------------------------------------------------------------------------------------------
 
-def page_logistic_hessian(w, A, lam):
+def curvature_weights(z):
+    """The page's s_n = sigma(z_n)(1 - sigma(z_n)), computed as sigma(z_n) sigma(-z_n)."""
+    return regression.sigmoid(z) * regression.sigmoid(-z)
+
+
+def page_logistic_hessian(w, A, alpha):
     """The page's formula, with (A.T * s) @ A for X^T S X."""
-    p = regression.sigmoid(A @ w)
-    s = p * (1 - p)
-    return (A.T * s) @ A / len(A) + lam * np.eye(A.shape[1])
+    s = curvature_weights(A @ w)
+    return (A.T * s) @ A / len(A) + alpha * np.eye(A.shape[1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(-700.0, 700.0))
+def test_curvature_weights_keep_full_relative_accuracy(z):
+    # s(z) = e^{-|z|} / (1 + e^{-|z|})^2 exactly; p (1 - p) would give 0 once sigma(z) rounds to 1.
+    e = np.exp(-abs(z))
+    s = curvature_weights(z)
+    assert s > 0 and s == pytest.approx(e / (1 + e) ** 2, rel=1e-13)
+    assert curvature_weights(-z) == s
+
+
+def test_p_times_one_minus_p_loses_confident_scores():
+    p = regression.sigmoid(40.0)
+    assert p * (1 - p) == 0.0 and curvature_weights(40.0) == pytest.approx(np.exp(-40.0), rel=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
 @given(seeds, st.integers(1, 40), st.integers(1, 6), st.floats(0.0, 1.0))
-def test_logistic_hessian_formula_and_its_bounds(seed, N, D, lam):
+def test_logistic_hessian_formula_and_its_bounds(seed, N, D, alpha):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((N, D))
     y = rng.integers(0, 2, N).astype(float)
@@ -229,25 +250,26 @@ def test_logistic_hessian_formula_and_its_bounds(seed, N, D, lam):
 
     def loss(v):
         z = anp.dot(X, v)
-        return anp.mean(anp.logaddexp(0.0, z) - y * z) + lam / 2 * anp.dot(v, v)
+        return anp.mean(anp.logaddexp(0.0, z) - y * z) + alpha / 2 * anp.dot(v, v)
 
-    H = page_logistic_hessian(w, X, lam)
+    H = page_logistic_hessian(w, X, alpha)
     assert np.allclose(H, autograd.hessian(loss)(w), rtol=1e-10, atol=1e-12)
+    assert np.allclose(H, regression.logistic_hessian(w, X, alpha), rtol=1e-9, atol=1e-12)
     tol = 1e-12 * (1 + np.abs(H).max())
-    assert np.linalg.eigvalsh(H - lam * np.eye(D))[0] >= -tol
-    assert np.linalg.eigvalsh(X.T @ X / (4 * N) + lam * np.eye(D) - H)[0] >= -tol
+    assert np.linalg.eigvalsh(H - alpha * np.eye(D))[0] >= -tol
+    assert np.linalg.eigvalsh(X.T @ X / (4 * N) + alpha * np.eye(D) - H)[0] >= -tol
 
 
 @settings(max_examples=40, deadline=None)
 @given(seeds, st.integers(10, 60), st.integers(1, 8), st.floats(1e-4, 1.0))
-def test_one_newton_step_on_ridge_lands_on_the_closed_form(seed, N, D, lam):
+def test_one_newton_step_on_ridge_lands_on_the_closed_form(seed, N, D, alpha):
     rng = np.random.default_rng(seed)
     X, y = rng.standard_normal((N, D)), rng.standard_normal(N)
-    H = X.T @ X / N + lam * np.eye(D)
-    assert np.allclose(H, regression.ridge_hessian(X, lam))
+    H = X.T @ X / N + alpha * np.eye(D)
+    assert np.allclose(H, regression.ridge_hessian(X, alpha))
     w0 = rng.standard_normal(D) * 5
-    newton = w0 - np.linalg.solve(H, regression.ridge_gradient(w0, X, y, lam))
-    assert np.allclose(newton, regression.ridge_fit(X, y, lam), rtol=1e-8, atol=1e-10)
+    newton = w0 - np.linalg.solve(H, regression.ridge_gradient(w0, X, y, alpha))
+    assert np.allclose(newton, regression.ridge_fit(X, y, alpha), rtol=1e-8, atol=1e-10)
 
 
 def toy(w):

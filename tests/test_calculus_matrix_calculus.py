@@ -141,16 +141,29 @@ def test_gradient_of_least_squares(Xyw):
 
 
 @SETTINGS
-@given(least_squares_problem(), st.floats(0, 10))
-def test_gradient_of_ridge_loss(Xyw, lam):  # exercise 1
+@given(least_squares_problem())
+def test_gradient_of_least_squares_training_loss(Xyw):
     X, y, w = Xyw
     N = len(X)
 
     def loss(v):
         r = anp.dot(X, v) - y
-        return anp.dot(r, r) / N + lam * anp.dot(v, v)
+        return anp.dot(r, r) / (2 * N)
 
-    assert_gradient(loss, 2 * X.T @ (X @ w - y) / N + 2 * lam * w, w)
+    assert_gradient(loss, X.T @ (X @ w - y) / N, w)
+
+
+@SETTINGS
+@given(least_squares_problem(), st.floats(0, 10))
+def test_gradient_of_ridge_loss(Xyw, alpha):  # exercise 1
+    X, y, w = Xyw
+    N = len(X)
+
+    def loss(v):
+        r = anp.dot(X, v) - y
+        return anp.dot(r, r) / (2 * N) + alpha / 2 * anp.dot(v, v)
+
+    assert_gradient(loss, X.T @ (X @ w - y) / N + alpha * w, w)
 
 
 # --- traces and log-determinants --------------------------------------------------------------
@@ -190,6 +203,18 @@ def test_gradient_of_logdet_positive_determinant(W):
         W = W.copy()
         W[0] = -W[0]  # flips the sign of the determinant, keeps the singular values
     assert np.linalg.det(W) > 0
+    assert_gradient(logdet, np.linalg.inv(W).T, W, rtol=1e-5)
+
+
+@SETTINGS
+@given(sizes.flatmap(lambda n: matrix(n, n)))
+def test_gradient_of_log_abs_det_negative_determinant(W):
+    # cor-matrix-calculus-logabsdet: log|det W| has gradient W^{-T} on every invertible matrix.
+    assume(np.linalg.svd(W, compute_uv=False).min() > 0.3)
+    if np.linalg.det(W) > 0:
+        W = W.copy()
+        W[0] = -W[0]
+    assert np.linalg.det(W) < 0
     assert_gradient(logdet, np.linalg.inv(W).T, W, rtol=1e-5)
 
 

@@ -1,7 +1,9 @@
 """Tests of the results stated in book/calculus/taylor.md.
 
-- thm-taylor-mvt, thm-taylor-mvt-multi: the slope of a chord lies between the least and the
-  greatest derivative on the interval (segment), so a mean value point exists.
+- thm-taylor-mvt, thm-taylor-mvt-multi: the slope of a chord lies between the infimum and the
+  supremum of the derivative on the interval (segment), so a mean value point exists.
+- ex-taylor-4: for curves in R^2 there is no mean value point in general (the circle), but
+  ||f(b) - f(a)|| <= (b - a) sup ||f'|| holds, also when the supremum is not attained.
 - thm-taylor-lagrange, thm-taylor-multi: the remainder equals a higher derivative at some
   intermediate point, so it lies between its least and greatest value on the interval.
 - cor-taylor-orders, prop-taylor-central: remainders shrink at the stated order; we fit the slope of
@@ -349,3 +351,37 @@ def test_slice_derivatives_of_the_logistic_loss(problem, t):
     for k in range(3):
         np.testing.assert_allclose(formulas[k], auto[k](t), rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(calculus.numerical_gradient(phi, t), formulas[0], rtol=1e-6, atol=1e-8)
+
+
+# ---------------------------------------------------------------------------------------------
+# ex-taylor-4: vector-valued functions of one variable.
+# ---------------------------------------------------------------------------------------------
+
+def test_circle_has_no_mean_value_point():
+    ts = np.linspace(0.0, 2 * np.pi, 1001)
+    chord = np.array([np.cos(2 * np.pi) - 1.0, np.sin(2 * np.pi)]) / (2 * np.pi)
+    speeds = np.hypot(-np.sin(ts), np.cos(ts))               # ||f'(t)|| = 1 everywhere
+    assert np.linalg.norm(chord) < 1e-15 and np.allclose(speeds, 1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(coefficients, coefficients, points, st.floats(0.01, 1.0))
+def test_vector_mean_value_inequality(c1, c2, a, length):
+    f1, df1, d2f1 = derivatives(make_function(c1), 2)
+    f2, df2, d2f2 = derivatives(make_function(c2), 2)
+    b = a + length
+    ts = a + length * GRID
+    change = np.hypot(f1(b) - f1(a), f2(b) - f2(a))
+    speed = np.hypot(df1(ts), df2(ts))
+    # the grid maximum of ||f'|| misses the supremum by at most (spacing) x max ||f''||
+    slack = length * GRID[1] * (2 * np.max(np.hypot(d2f1(ts), d2f2(ts))) + 1)
+    rounding = 8 * F_BOUND * np.finfo(float).eps
+    assert change <= length * (np.max(speed) + slack) + rounding
+
+
+def test_vector_mean_value_inequality_when_the_supremum_is_not_attained():
+    # f(t) = (t^2, t^3) on (0, 1): ||f'(t)|| = t sqrt(4 + 9 t^2) < sqrt(13), never attained.
+    ts = np.linspace(0.0, 1.0, 10001)[1:-1]
+    speed = ts * np.sqrt(4 + 9 * ts**2)
+    assert np.all(speed < np.sqrt(13))
+    assert np.hypot(1.0, 1.0) <= 1.0 * np.sqrt(13)

@@ -197,3 +197,27 @@ def test_max_iter_reached_is_reported():
     assert result.n_iter == 1
     assert not result.converged
     assert len(result.history) == 2
+
+
+# --- empty clusters (book/problems/clustering.md, "Implementing k-means") -------------------
+
+
+def test_reseeded_empty_cluster_is_filled_at_the_next_assignment():
+    """The moved centroid sits on the farthest point, which joins it, and J falls."""
+    X = np.array([[0.0], [1.0], [2.0], [10.0]])
+    C = np.array([[0.0], [100.0]])  # no point is nearest to the second centroid
+    labels, d2 = assign(X, C)
+    assert np.bincount(labels, minlength=2)[1] == 0
+    C_new = update_centroids(X, labels, C)
+    labels_new, d2_new = assign(X, C_new, previous=labels)
+    assert np.bincount(labels_new, minlength=2)[1] == 1  # the point 10 moved
+    assert d2_new.sum() < objective(X, labels, C_new) <= d2.sum()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data_and_k(), st.integers(0, 2**16), st.sampled_from(["k-means++", "random"]))
+def test_a_cluster_left_empty_means_every_point_sits_on_a_centroid(Xk, seed, init):
+    X, k = Xk
+    result = kmeans(X, k, n_init=1, seed=seed, init=init, tol=0.0)
+    if np.any(np.bincount(result.labels, minlength=k) == 0):
+        assert result.inertia <= 1e-9 * (np.sum(X**2) + 1.0)

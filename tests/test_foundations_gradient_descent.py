@@ -3,7 +3,8 @@
 The quadratic theorem (thm-gradient-descent-1d-quadratic): on
 f(x) = (a/2)(x - x*)^2 + c, gradient descent gives x_t - x* = (1 - eta a)^t (x0 - x*),
 so it converges for 0 < eta < 2/a and diverges for eta > 2/a. Every derivative the
-page derives by hand is checked against central differences.
+page derives by hand is checked against central differences, and the claim that a
+feature standardised with sigma_x (divisor N) makes eta = 1/2 exactly one step.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from m4ml import stats
 from m4ml.optim import gradient_descent
 
 curvatures = st.floats(min_value=1e-2, max_value=1e2)
@@ -122,3 +124,37 @@ def test_quartic_derivative_and_stationary_points(x):
     assert dg(x) == pytest.approx(central_difference(g, x), abs=1e-6)
     for root in np.roots([4, 0, -4, 0.5]).real:
         assert dg(root) == pytest.approx(0.0, abs=1e-12)
+
+
+# --- Standardising with sigma_x (divisor N) makes eta = 1/2 exact -------------------------------
+
+spread_samples = arrays(np.float64, st.integers(min_value=2, max_value=40),
+                        elements=st.floats(min_value=-50, max_value=50))
+
+
+@settings(deadline=None, max_examples=150)
+@given(spread_samples, st.floats(min_value=-3, max_value=3), st.floats(min_value=-5, max_value=5),
+       st.integers(min_value=0, max_value=2**32 - 1))
+def test_standardised_feature_has_curvature_two_and_eta_half_is_one_step(x, slope, w0, seed):
+    """gradient_descent.md, 'Forgetting to scale the data'.
+
+    With z_n = (x_n - mean) / sigma_x (divisor N) the loss mean((y - w z)^2) has curvature
+    a = 2 mean(z^2) = 2 exactly, so eta = 1/2 gives 1 - eta a = 0: one step lands on w*.
+    With s_x (divisor N - 1) instead, a = 2 (N - 1) / N and the step leaves 1/N of the error.
+    """
+    assume(np.std(x) > 1e-3 * (1.0 + np.max(np.abs(x))))
+    y = slope * x + np.random.default_rng(seed).normal(size=x.size)
+    z = stats.standardize(x).Z
+    n = len(x)
+    assert 2 * np.mean(z**2) == pytest.approx(2.0, rel=1e-12)
+    w_star = (z @ y) / (z @ z)
+    grad = lambda w: 2 * np.mean(z * (w * z - y))
+    w1 = w0 - 0.5 * grad(w0)
+    scale = 1.0 + abs(w0) + abs(w_star)
+    assert w1 == pytest.approx(w_star, abs=1e-10 * scale)
+    # The sample standard deviation: contraction factor exactly 1/N.
+    z_s = stats.standardize(x, ddof=1).Z
+    grad_s = lambda w: 2 * np.mean(z_s * (w * z_s - y))
+    w_star_s = (z_s @ y) / (z_s @ z_s)
+    w1_s = w0 - 0.5 * grad_s(w0)
+    assert w1_s - w_star_s == pytest.approx((w0 - w_star_s) / n, abs=1e-9 * scale)

@@ -1,6 +1,7 @@
 """Property tests for the theorems stated in the Foundations chapter.
 
-Pages: ``book/foundations/index.md`` (matrix products, a hand-derived gradient)
+Pages: ``book/foundations/four_pillars.md`` (matrix products, a hand-derived gradient,
+steepest descent)
 and ``book/foundations/descriptive_statistics.md`` (mean, median, variance,
 z-scores, Chebyshev, Cauchy-Schwarz, Pearson's r).
 
@@ -18,6 +19,7 @@ mistake in the mathematics (those show up as errors of order 1).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -185,12 +187,12 @@ def test_correlation_is_between_minus_one_and_one(xy):
 
 
 @settings(max_examples=150, deadline=None)
-@given(x=samples, alpha=st.floats(0.1, 10.0), negative=st.booleans(), beta=st.floats(-10, 10))
-def test_correlation_of_a_line_is_plus_or_minus_one(x, alpha, negative, beta):
-    """thm-descriptive-statistics-r (1), equality case: y = alpha x + beta gives r = sign(alpha)."""
+@given(x=samples, size=st.floats(0.1, 10.0), negative=st.booleans(), b=st.floats(-10, 10))
+def test_correlation_of_a_line_is_plus_or_minus_one(x, size, negative, b):
+    """thm-descriptive-statistics-r (1), equality case: y = a x + b gives r = sign(a)."""
     assume(spread_enough(x))
-    slope = -alpha if negative else alpha
-    r = pearson_unclipped(x, slope * x + beta)
+    slope = -size if negative else size
+    r = pearson_unclipped(x, slope * x + b)
     # Rounding in forming y and centring it: relative error <= ~1e-10 (see module docstring).
     assert abs(r - np.sign(slope)) <= 1e-8
 
@@ -225,7 +227,7 @@ def test_correlation_is_mean_product_of_zscores(xy):
     assert abs(r - stats.pearson(x, y)) <= 1e-9
 
 
-# --- Matrix products (book/foundations/index.md) --------------------------------------------------
+# --- Matrix products (book/foundations/four_pillars.md) -------------------------------------------
 
 small_ints = st.integers(-100, 100)
 dims = st.integers(1, 6)
@@ -280,7 +282,7 @@ def test_gram_matrix_is_symmetric(X):
     assert np.all(np.abs(G - G.T) <= 1e-12 * scale + 1e-300)
 
 
-# --- The hand-derived gradient of book/foundations/index.md ----------------------------------------
+# --- The hand-derived gradient of book/foundations/four_pillars.md ---------------------------------
 
 @settings(max_examples=100, deadline=None)
 @given(
@@ -307,3 +309,42 @@ def test_line_fit_gradient_matches_central_differences(r, noise, theta):
     h = 1e-4
     numeric = np.array([(loss(theta + e) - loss(theta - e)) / (2 * h) for e in np.eye(2) * h])
     np.testing.assert_allclose(numeric, exact, rtol=1e-7, atol=1e-5)
+
+
+# --- Steepest descent (thm-foundations-steepest-descent) ------------------------------------------
+
+@settings(max_examples=150, deadline=None)
+@given(
+    dim=st.integers(1, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_negative_gradient_is_the_direction_of_steepest_descent(dim, seed):
+    """For f(theta) = 1/2 theta^T Q theta + b^T theta + sum(sin(theta)), a smooth function
+    with gradient Q theta + b + cos(theta): the directional derivative along a unit u equals
+    grad^T u (checked by central differences), is never below -||grad|| (Cauchy-Schwarz), and
+    reaches that bound along -grad/||grad||, and only there (other directions fall short).
+
+    Central differences with h = 1e-5 on a function of size <= ~1e3 are accurate to about
+    eps * 1e3 / h + h^2 * |f'''| ~ 1e-8, so 1e-6 absolute leaves a margin.
+    """
+    rng = np.random.default_rng(seed)
+    B = rng.normal(size=(dim, dim))
+    Q = B @ B.T
+    b = rng.normal(size=dim)
+    theta = rng.normal(size=dim)
+    f = lambda v: 0.5 * v @ Q @ v + b @ v + np.sum(np.sin(v))
+    g = Q @ theta + b + np.cos(theta)
+    g_norm = np.linalg.norm(g)
+    assume(g_norm > 1e-3)
+    h = 1e-5
+    directional = lambda u: (f(theta + h * u) - f(theta - h * u)) / (2 * h)
+    U = rng.normal(size=(50, dim))
+    U /= np.linalg.norm(U, axis=1, keepdims=True)
+    for u in U:
+        assert directional(u) == pytest.approx(g @ u, abs=1e-6 * (1 + g_norm))
+        assert g @ u >= -g_norm * (1 + 1e-12)
+    u_star = -g / g_norm
+    assert directional(u_star) == pytest.approx(-g_norm, abs=1e-6 * (1 + g_norm))
+    # A unit vector at angle phi from u_star has rate -||g|| cos(phi) > -||g|| for phi > 0.
+    others = U[np.abs(U @ u_star) < 1 - 1e-6]
+    assert np.all(others @ g > -g_norm)

@@ -9,6 +9,8 @@
 - thm-vector-spaces-monomials: 1, t, ..., t^p are independent on any p + 1 distinct points
   (the Vandermonde matrix is invertible), so a polynomial of degree <= p through them is unique.
 - prop-vector-spaces-linear-model: w -> Phi w is linear.
+- The common mistake "linear in the input": the checks g(0) = 0 (linear) and a zero second
+  difference (affine) separate a straight line from a curved Fourier model.
 - The probability vectors are not closed under addition or scaling.
 """
 
@@ -20,7 +22,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from m4ml.features import polynomial_features
+from m4ml.features import fourier_features, polynomial_features
 
 finite = st.floats(-10.0, 10.0, allow_nan=False, allow_infinity=False)
 
@@ -195,3 +197,24 @@ def test_probability_vectors_are_not_a_vector_space(D, seed, a):
     assume(abs(a - 1.0) > 1e-3)
     assert (a * p).sum() != pytest.approx(1.0)  # so does every rescaling other than a = 1
     assert np.zeros(D).sum() != 1.0  # and the zero vector was never in it
+
+
+@settings(max_examples=200, deadline=None)
+@given(finite, finite, st.floats(1.0, 180.0), st.integers(0, 2**16))
+def test_second_difference_separates_affine_from_linear_and_from_curved(a, b, s, seed):
+    """The page's check: g(0) = 0 tells linear from affine; g(2s) - 2 g(s) + g(0) = 0 tells
+    affine from curved. A straight line built with polynomial_features (scaled to [-1, 1])
+    passes the second test whatever its intercept; a curved Fourier model fails it."""
+    days = np.array([0.0, s, 2 * s])
+    line = polynomial_features(days, 1, scale=(0, 365)) @ np.array([a, b])
+    scale = abs(a) + abs(b) + 1.0
+    assert abs(line[2] - 2 * line[1] + line[0]) <= 1e-12 * scale
+    assert line[0] == pytest.approx(a - b, abs=1e-12 * scale)   # day 0 is s = -1: g(0) = a - b
+    # a Fourier model's second difference is that of its cosine and sine, not zero in general
+    w = np.random.default_rng(seed).normal(size=3)
+    Phi = fourier_features(days, n_harmonics=1, period=365.25)   # columns 1, cos, sin
+    curve = Phi @ w
+    omega = 2 * np.pi / 365.25
+    expected = (w[1] * (np.cos(2 * omega * s) - 2 * np.cos(omega * s) + 1)
+                + w[2] * (np.sin(2 * omega * s) - 2 * np.sin(omega * s)))
+    assert curve[2] - 2 * curve[1] + curve[0] == pytest.approx(expected, abs=1e-12)

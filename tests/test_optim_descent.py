@@ -13,7 +13,10 @@
   ||w - w*|| <= ||grad f(w)|| / mu of the common-mistakes section.
 - prop-descent-quadratic: the contraction of distance and gradient by (1 - 1/kappa) per step, the
   iteration bound, convergence for eta < 2/L and divergence for eta > 2/L.
-- ex-descent-3: no fixed step contracts faster than (kappa - 1) / (kappa + 1), reached at 2/(L + mu).
+- ex-descent-3: no fixed step contracts faster than (kappa - 1) / (kappa + 1), reached at 2/(L + mu);
+  the limit 1 + ln(1 + 1/kappa) / (-ln(1 - 1/kappa)) of the ratio of step counts of 1/L and
+  2/(L + mu) is below 2, and the ratio of the counts needed for a further reduction of the gradient
+  approaches it on a quadratic.
 """
 
 from __future__ import annotations
@@ -134,20 +137,20 @@ def test_convex_rate_on_rank_deficient_least_squares(seed, N, D):
 def ridge_problems(draw):
     seed = draw(seeds)
     N, D = draw(st.integers(2, 12)), draw(st.integers(1, 6))
-    lam = draw(st.floats(0.01, 1.0))
+    alpha = draw(st.floats(0.01, 1.0))
     rng = np.random.default_rng(seed)
-    return rng.standard_normal((N, D)) * rng.uniform(0.2, 3, D), rng.standard_normal(N), lam, rng
+    return rng.standard_normal((N, D)) * rng.uniform(0.2, 3, D), rng.standard_normal(N), alpha, rng
 
 
 @settings(max_examples=50, deadline=None)
 @given(ridge_problems())
 def test_linear_rate_and_pl_inequality_on_ridge(problem):
-    X, y, lam, rng = problem
-    f = lambda w: regression.ridge_objective(w, X, y, lam)      # noqa: E731
-    grad = lambda w: regression.ridge_gradient(w, X, y, lam)    # noqa: E731
-    eigs = np.linalg.eigvalsh(regression.ridge_hessian(X, lam))
+    X, y, alpha, rng = problem
+    f = lambda w: regression.ridge_objective(w, X, y, alpha)      # noqa: E731
+    grad = lambda w: regression.ridge_gradient(w, X, y, alpha)    # noqa: E731
+    eigs = np.linalg.eigvalsh(regression.ridge_hessian(X, alpha))
     mu, L = eigs[0], eigs[-1]
-    w_star = regression.ridge_fit(X, y, lam)
+    w_star = regression.ridge_fit(X, y, alpha)
     f_star = f(w_star)
     run = optim.gradient_descent(f, grad, rng.normal(scale=3, size=X.shape[1]), step_size=1 / L,
                                  max_iter=40, tol=1e-12)
@@ -165,16 +168,16 @@ def test_linear_rate_and_pl_inequality_on_ridge(problem):
 
 @settings(max_examples=25, deadline=None)
 @given(seeds, st.integers(5, 20), st.integers(1, 4), st.floats(0.05, 1.0))
-def test_linear_rate_on_regularised_logistic_regression(seed, N, D, lam):
-    # Not a quadratic: mu = lam (the Hessian X^T S X / N + lam I is at least lam I) and
-    # L = lambda_max(X^T X) / (4N) + lam.
+def test_linear_rate_on_regularised_logistic_regression(seed, N, D, alpha):
+    # Not a quadratic: mu = alpha (the Hessian X^T S X / N + alpha I is at least alpha I) and
+    # L = lambda_max(X^T X) / (4N) + alpha.
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((N, D))
     y = (rng.uniform(size=N) < 0.5).astype(float)
-    f = lambda w: regression.logistic_objective(w, X, y, lam)      # noqa: E731
-    grad = lambda w: regression.logistic_gradient(w, X, y, lam)    # noqa: E731
-    hess = lambda w: regression.logistic_hessian(w, X, lam)        # noqa: E731
-    mu, L = lam, smoothness.lipschitz_constant_logistic(X) + lam
+    f = lambda w: regression.logistic_objective(w, X, y, alpha)      # noqa: E731
+    grad = lambda w: regression.logistic_gradient(w, X, y, alpha)    # noqa: E731
+    hess = lambda w: regression.logistic_hessian(w, X, alpha)        # noqa: E731
+    mu, L = alpha, smoothness.lipschitz_constant_logistic(X) + alpha
     best = optimize.minimize(f, np.zeros(D), jac=grad, hess=hess, method="trust-exact",
                              options={"gtol": 1e-13})
     f_star = min(best.fun, f(best.x))
@@ -216,12 +219,12 @@ def test_quadratic_converges_below_two_over_L_and_diverges_above(seed, n, kappa,
     rng = np.random.default_rng(seed)
     H, b = random_spd(rng, n, kappa), rng.standard_normal(n)
     f, grad = quadratic(H, b)
-    lams, Q = np.linalg.eigh(H)                 # symmetric: eigh, eigenvalues ascending
-    L, w_star = lams[-1], np.linalg.solve(H, b)
+    eigvals, Q = np.linalg.eigh(H)                 # symmetric: eigh, eigenvalues ascending
+    L, w_star = eigvals[-1], np.linalg.solve(H, b)
     w0 = w_star + Q[:, -1] + 0.1 * rng.standard_normal(n)   # a component along the top eigenvector
     steps = 30
     ok = optim.gradient_descent(f, grad, w0, step_size=below / L, max_iter=steps, tol=1e-300)
-    factor = np.max(np.abs(1 - below / L * lams))           # < 1
+    factor = np.max(np.abs(1 - below / L * eigvals))           # < 1
     # allowance for rounding: w_star and the iterates carry errors of order kappa * eps * |w_star|,
     # which matter when the bound is attained (e.g. both factors |1 - eta lambda_i| equal)
     slack = 1e-12 * (1 + np.linalg.norm(w_star))
@@ -243,3 +246,31 @@ def test_best_fixed_step_for_a_quadratic(mu, kappa, u):
     assert rho(2 / (L + mu)) == pytest.approx(best, rel=1e-9, abs=1e-12)
     eta = u * 2.5 / L
     assert rho(eta) >= best - 1e-12
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(1.001, 1e7))
+def test_limit_of_the_step_count_ratio_is_below_two(kappa):
+    # ex-descent-3, part 2: ln((kappa + 1)/(kappa - 1)) / -ln(1 - 1/kappa) = 1 + ln(1 + 1/kappa) /
+    # -ln(1 - 1/kappa), which is below 2 because ln(1 + x) < -ln(1 - x) for 0 < x < 1
+    limit = 1 + np.log1p(1 / kappa) / -np.log1p(-1 / kappa)
+    assert limit == pytest.approx(np.log1p(2 / (kappa - 1)) / -np.log1p(-1 / kappa), rel=1e-12)
+    assert 1 < limit < 2
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.floats(5.0, 100.0))
+def test_step_count_ratio_approaches_the_limit_on_a_quadratic(kappa):
+    # ex-descent-3, part 3: on diag(1, kappa) from (1, 1), the extra steps that 1/L and 2/(L + mu)
+    # need to shrink the gradient norm from 1e-3 to 1e-13 are in a ratio close to the limit
+    # (rounding the two counts to integers moves the ratio by at most about 2 / 50)
+    H = np.diag([1.0, kappa])
+    f, grad = quadratic(H, np.zeros(2))
+    counts = {}
+    for eta in (1 / kappa, 2 / (kappa + 1)):
+        runs = [optim.gradient_descent(f, grad, np.ones(2), step_size=eta, max_iter=100_000, tol=tol)
+                for tol in (1e-3, 1e-13)]
+        assert all(r.converged for r in runs)
+        counts[eta] = runs[1].n_iter - runs[0].n_iter
+    limit = 1 + np.log1p(1 / kappa) / -np.log1p(-1 / kappa)
+    assert counts[1 / kappa] / counts[2 / (kappa + 1)] == pytest.approx(limit, abs=0.06)

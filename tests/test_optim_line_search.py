@@ -28,7 +28,8 @@ def test_armijo_step_satisfies_condition_and_is_not_too_short(seed, n, kappa):
     assert res.fun == pytest.approx(f(x - res.step * g))
     assert res.fun <= f(x) - c * res.step * (g @ g) + 1e-12
     assert res.step >= min(t0, 2 * beta * (1 - c) / L) * (1 - 1e-12)
-    assert res.n_fev == round(np.log(t0 / res.step) / np.log(1 / beta)) + 1
+    # f(x), then one value per trial step t0, beta t0, ..., res.step
+    assert res.n_fev == 1 + round(np.log(t0 / res.step) / np.log(1 / beta)) + 1
 
 
 @settings(max_examples=40, deadline=None)
@@ -99,6 +100,86 @@ def test_counts_and_steps_of_fixed_step_descent():
     np.testing.assert_array_equal(run.steps, np.full(run.n_iter, 0.25))
 
 
+# ------------------------------------------------------------ honest evaluation counts
+class Counted:
+    """Wraps a function and counts its calls."""
+
+    def __init__(self, func):
+        self.func, self.calls = func, 0
+
+    def __call__(self, x):
+        self.calls += 1
+        return self.func(x)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seeds, st.integers(2, 5), st.floats(1.0, 100.0), st.sampled_from([0.1, 1.0, 10.0, 1e3]))
+def test_line_search_counts_every_call_of_fun(seed, n, kappa, t0):
+    rng = np.random.default_rng(seed)
+    A, b = random_spd(rng, n, kappa), rng.standard_normal(n)
+    f, grad = quadratic(A, b)
+    x = rng.standard_normal(n) * 3
+    fun = Counted(f)
+    res = optim.backtracking_line_search(fun, x, grad(x), initial_step=t0)
+    assert res.n_fev == fun.calls
+    # f(x) plus one evaluation per trial step t0, t0/2, ..., res.step
+    assert res.n_fev == 1 + round(np.log2(t0 / res.step)) + 1
+    # given f(x), the search does not evaluate it again, and the count says so
+    fun_known = Counted(f)
+    res_known = optim.backtracking_line_search(fun_known, x, grad(x), initial_step=t0, fx=f(x))
+    assert res_known.n_fev == fun_known.calls == res.n_fev - 1
+    assert res_known.step == res.step and res_known.fun == res.fun
+
+
+def test_line_search_counts_calls_when_it_fails():
+    # grad is the negative of the true gradient, so no step decreases f: every trial is rejected
+    A = np.diag([3.0, 1.0])
+    fun = Counted(lambda x: 0.5 * x @ A @ x)
+    x = np.array([1.0, 1.0])
+    res = optim.backtracking_line_search(fun, x, -(A @ x), max_backtracks=7)
+    assert not res.success
+    assert res.n_fev == fun.calls == 1 + 8
+
+
+@settings(max_examples=30, deadline=None)
+@given(seeds, st.integers(2, 5), st.floats(1.0, 100.0), st.sampled_from([1.0, 10.0, 100.0]))
+def test_backtracking_descent_counts_every_call_once(seed, n, kappa, t0):
+    rng = np.random.default_rng(seed)
+    A, b = random_spd(rng, n, kappa), rng.standard_normal(n)
+    f, grad = quadratic(A, b)
+    fun, jac = Counted(f), Counted(grad)
+    run = optim.backtracking_gradient_descent(fun, jac, rng.standard_normal(n), initial_step=t0,
+                                              tol=1e-6, max_iter=5000)
+    assert run.converged, run.message
+    assert run.n_fev == fun.calls and run.n_gev == jac.calls
+    # f(x0), then one value per trial step; an accepted trial's value is reused, not recomputed
+    trials = np.round(np.log2(t0 / run.steps)).astype(int) + 1
+    assert run.n_fev == 1 + trials.sum()
+
+
+def test_counts_are_honest_when_descent_stops_early():
+    A = np.diag([10.0, 1.0])
+    f = lambda x: 0.5 * x @ A @ x  # noqa: E731
+    # a wrong gradient: the first line search fails after max_backtracks + 1 trials
+    fun, jac = Counted(f), Counted(lambda x: -A @ x)
+    run = optim.backtracking_gradient_descent(fun, jac, [1.0, 1.0], max_backtracks=5)
+    assert not run.converged
+    assert run.n_fev == fun.calls == 1 + 6 and run.n_gev == jac.calls == 1
+    # max_iter reached, for both optimisers
+    for optimiser, kwargs in [(optim.backtracking_gradient_descent, {}),
+                              (optim.gradient_descent, {"step_size": 0.05})]:
+        fun, jac = Counted(f), Counted(lambda x: A @ x)
+        run = optimiser(fun, jac, [1.0, 1.0], max_iter=3, **kwargs)
+        assert not run.converged and run.n_iter == 3
+        assert run.n_fev == fun.calls and run.n_gev == jac.calls == 4
+    # divergence of fixed-step descent: f and grad at x0, then f at each new iterate and grad at
+    # each finite one
+    fun, jac = Counted(f), Counted(lambda x: A @ x)
+    run = optim.gradient_descent(fun, jac, [1.0, 1.0], step_size=10.0)
+    assert "diverged" in run.message
+    assert run.n_fev == fun.calls and run.n_gev == jac.calls
+
+
 def test_wrong_gradient_stops_backtracking_with_a_message():
     A = np.diag([10.0, 1.0])
     run = optim.backtracking_gradient_descent(lambda x: 0.5 * x @ A @ x, lambda x: -A @ x, [1.0, 1.0])
@@ -124,6 +205,9 @@ def test_step_rule_must_return_a_positive_step():
         ({"initial_step": 0.0}, ValueError, "initial_step must be a finite positive number"),
         ({"max_backtracks": -1}, ValueError, "max_backtracks must be at least 0"),
         ({"fun": "f"}, TypeError, "fun must be a callable"),
+        ({"fx": np.nan}, ValueError, "fx contains 1 NaN"),
+        ({"fx": [1.0, 2.0]}, ValueError, "fx must be 0-D"),
+        ({"fx": "2.0"}, TypeError, "fx must be an array of numbers"),
     ],
 )
 def test_backtracking_line_search_bad_input(kwargs, error, match):

@@ -6,12 +6,15 @@
 - prop-logistic-squared: the derivatives of the squared error on a sigmoid (against autograd), the
   sign of its second derivative (negative exactly for z < -log 2) and its vanishing slope.
 - ex-logistic-2: the matrix form of the squared-error gradient, against autograd.
-- thm-logistic-convex: the Hessian is bounded below by lambda I, the gradient is strongly monotone,
-  the certificate ||w - w*|| <= ||grad f(w)|| / lambda, and the Hessian at w = 0 is X^T X/(4N) + lambda I.
-- ex-logistic-4: at the minimiser the mean predicted probability is mean(y) - lambda w_0.
+- thm-logistic-convex: the Hessian is bounded below by alpha I, the gradient is strongly monotone,
+  the certificate ||w - w*|| <= ||grad f(w)|| / alpha, and the Hessian at w = 0 is X^T X/(4N) + alpha I.
+- ex-logistic-4: at the minimiser the mean predicted probability is mean(y) - alpha w_0.
 - ex-logistic-3: on separable data without penalty the loss decreases to 0 along a separating ray.
-- prop-logistic-sklearn-c: scikit-learn with C = 1/(N lambda), no automatic intercept, minimises the
+- prop-logistic-sklearn-c: scikit-learn with C = 1/(N alpha), no automatic intercept, minimises the
   averaged objective of m4ml.regression.
+- The solver claim cited in the page: with fit_intercept=True, lbfgs, newton-cg, newton-cholesky,
+  sag and saga leave scikit-learn's intercept unpenalised, liblinear penalises it (checked with the
+  balance identity of ex-logistic-4).
 
 The derivatives of m4ml.regression itself are tested in tests/test_regression.py.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import autograd
 import autograd.numpy as anp
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
@@ -29,7 +33,7 @@ from m4ml import regression
 
 seeds = st.integers(0, 2**32 - 1)
 sizes = st.tuples(st.integers(5, 40), st.integers(1, 5))
-lams = st.sampled_from([1e-3, 1e-2, 0.1, 1.0])
+alphas = st.sampled_from([1e-3, 1e-2, 0.1, 1.0])
 scores = st.floats(-30.0, 30.0)
 
 
@@ -42,7 +46,7 @@ def problem(seed, n, d, *, scale=1.0):
     return X, y, w
 
 
-def minimiser(X, y, lam):
+def minimiser(X, y, alpha):
     """The minimiser of the regularised logistic objective, by Newton's method with backtracking.
 
     The objective is strongly convex, so damped Newton steps converge from anywhere, and
@@ -50,12 +54,12 @@ def minimiser(X, y, lam):
     """
     w = np.zeros(X.shape[1])
     for _ in range(100):
-        g = regression.logistic_gradient(w, X, y, lam)
+        g = regression.logistic_gradient(w, X, y, alpha)
         if np.linalg.norm(g) < 1e-14:
             break
-        step = -np.linalg.solve(regression.logistic_hessian(w, X, lam), g)   # H is positive definite
-        f0, t = regression.logistic_objective(w, X, y, lam), 1.0
-        while regression.logistic_objective(w + t * step, X, y, lam) > f0 + 1e-4 * t * (g @ step) and t > 1e-3:
+        step = -np.linalg.solve(regression.logistic_hessian(w, X, alpha), g)   # H is positive definite
+        f0, t = regression.logistic_objective(w, X, y, alpha), 1.0
+        while regression.logistic_objective(w + t * step, X, y, alpha) > f0 + 1e-4 * t * (g @ step) and t > 1e-3:
             t /= 2                         # Armijo backtracking; near w* rounding may stop it at t ~ 1
         w = w + t * step
     return w
@@ -141,53 +145,53 @@ def test_squared_error_gradient_matrix_form(seed, size):
 
 # ------------------------------------------------------------------ thm-logistic-convex
 @settings(max_examples=100, deadline=None)
-@given(seeds, sizes, lams, st.floats(0.1, 10.0))
-def test_hessian_is_at_least_lambda(seed, size, lam, scale):
+@given(seeds, sizes, alphas, st.floats(0.1, 10.0))
+def test_hessian_is_at_least_alpha(seed, size, alpha, scale):
     X, y, w = problem(seed, *size, scale=scale)
-    H = regression.logistic_hessian(3 * w, X, lam)
+    H = regression.logistic_hessian(3 * w, X, alpha)
     smallest = np.linalg.eigvalsh(H)[0]        # H is symmetric
-    assert smallest >= lam - 1e-12 * np.linalg.norm(H, 2)
+    assert smallest >= alpha - 1e-12 * np.linalg.norm(H, 2)
 
 
 @settings(max_examples=100, deadline=None)
-@given(seeds, sizes, lams)
-def test_gradient_is_strongly_monotone(seed, size, lam):
+@given(seeds, sizes, alphas)
+def test_gradient_is_strongly_monotone(seed, size, alpha):
     X, y, w = problem(seed, *size)
     u = np.random.default_rng(seed + 1).standard_normal(w.shape) * 3
-    lhs = (regression.logistic_gradient(w, X, y, lam) - regression.logistic_gradient(u, X, y, lam)) @ (w - u)
-    assert lhs >= lam * np.sum((w - u) ** 2) * (1 - 1e-9)
+    lhs = (regression.logistic_gradient(w, X, y, alpha) - regression.logistic_gradient(u, X, y, alpha)) @ (w - u)
+    assert lhs >= alpha * np.sum((w - u) ** 2) * (1 - 1e-9)
 
 
 @settings(max_examples=30, deadline=None)
-@given(seeds, sizes, lams)
-def test_certificate_bounds_the_distance_to_the_minimiser(seed, size, lam):
+@given(seeds, sizes, alphas)
+def test_certificate_bounds_the_distance_to_the_minimiser(seed, size, alpha):
     X, y, w = problem(seed, *size)
-    w_star = minimiser(X, y, lam)
+    w_star = minimiser(X, y, alpha)
     # w_star itself is only as good as its own certificate
-    slack = np.linalg.norm(regression.logistic_gradient(w_star, X, y, lam)) / lam
+    slack = np.linalg.norm(regression.logistic_gradient(w_star, X, y, alpha)) / alpha
     assert slack < 1e-8
     for v in (w, 0.1 * w + w_star, np.zeros_like(w)):
-        bound = np.linalg.norm(regression.logistic_gradient(v, X, y, lam)) / lam
+        bound = np.linalg.norm(regression.logistic_gradient(v, X, y, alpha)) / alpha
         assert np.linalg.norm(v - w_star) <= bound * (1 + 1e-9) + slack
 
 
 @settings(max_examples=50, deadline=None)
-@given(seeds, sizes, lams)
-def test_hessian_at_zero_is_a_quarter_of_the_gram_matrix(seed, size, lam):
+@given(seeds, sizes, alphas)
+def test_hessian_at_zero_is_a_quarter_of_the_gram_matrix(seed, size, alpha):
     X, _, _ = problem(seed, *size)
     N, D = X.shape
-    expected = X.T @ X / (4 * N) + lam * np.eye(D)
-    np.testing.assert_allclose(regression.logistic_hessian(np.zeros(D), X, lam), expected, atol=1e-14)
+    expected = X.T @ X / (4 * N) + alpha * np.eye(D)
+    np.testing.assert_allclose(regression.logistic_hessian(np.zeros(D), X, alpha), expected, atol=1e-14)
 
 
 # ------------------------------------------------------------------ ex-logistic-4
 @settings(max_examples=30, deadline=None)
-@given(seeds, sizes, lams)
-def test_intercept_balances_mean_probability(seed, size, lam):
+@given(seeds, sizes, alphas)
+def test_intercept_balances_mean_probability(seed, size, alpha):
     X, y, _ = problem(seed, *size)
-    w_star = minimiser(X, y, lam)
+    w_star = minimiser(X, y, alpha)
     mean_p = np.mean(regression.sigmoid(X @ w_star))
-    assert np.isclose(mean_p, np.mean(y) - lam * w_star[0], rtol=0, atol=1e-9)
+    assert np.isclose(mean_p, np.mean(y) - alpha * w_star[0], rtol=0, atol=1e-9)
 
 
 # ------------------------------------------------------------------ ex-logistic-3
@@ -213,18 +217,38 @@ def test_separable_data_have_no_minimiser_without_penalty(seed, size):
 
 # ------------------------------------------------------------------ prop-logistic-sklearn-c
 @settings(max_examples=25, deadline=None)
-@given(seeds, st.tuples(st.integers(20, 60), st.integers(1, 5)), lams)
-def test_sklearn_with_c_equal_one_over_n_lambda_minimises_the_averaged_objective(seed, size, lam):
+@given(seeds, st.tuples(st.integers(20, 60), st.integers(1, 5)), alphas)
+def test_sklearn_with_c_equal_one_over_n_alpha_minimises_the_averaged_objective(seed, size, alpha):
     X, y, _ = problem(seed, *size)
     assume(0 < y.sum() < len(y))           # scikit-learn needs both classes
     N = len(y)
-    model = LogisticRegression(C=1 / (N * lam), fit_intercept=False, tol=1e-10, max_iter=10_000)
+    model = LogisticRegression(C=1 / (N * alpha), fit_intercept=False, tol=1e-10, max_iter=10_000)
     w_sk = model.fit(X, y).coef_.ravel()
-    w_star = minimiser(X, y, lam)
-    g_sk = np.linalg.norm(regression.logistic_gradient(w_sk, X, y, lam))
-    g_star = np.linalg.norm(regression.logistic_gradient(w_star, X, y, lam))
+    w_star = minimiser(X, y, alpha)
+    g_sk = np.linalg.norm(regression.logistic_gradient(w_sk, X, y, alpha))
+    g_star = np.linalg.norm(regression.logistic_gradient(w_star, X, y, alpha))
     assert g_sk < 1e-6
     # both are within their certificates of the unique minimiser
-    assert np.linalg.norm(w_sk - w_star) <= (g_sk + g_star) / lam * (1 + 1e-9) + 1e-12
-    assert np.isclose(regression.logistic_objective(w_sk, X, y, lam),
-                      regression.logistic_objective(w_star, X, y, lam), rtol=1e-9, atol=1e-12)
+    assert np.linalg.norm(w_sk - w_star) <= (g_sk + g_star) / alpha * (1 + 1e-9) + 1e-12
+    assert np.isclose(regression.logistic_objective(w_sk, X, y, alpha),
+                      regression.logistic_objective(w_star, X, y, alpha), rtol=1e-9, atol=1e-12)
+
+
+# ------------------------------------------------------------------ which solvers penalise the intercept
+@pytest.mark.parametrize("solver, penalised", [("lbfgs", False), ("newton-cg", False),
+                                               ("newton-cholesky", False), ("sag", False),
+                                               ("saga", False), ("liblinear", True)])
+def test_which_scikit_learn_solvers_penalise_the_intercept(solver, penalised):
+    # At the minimiser the derivative in the intercept b is mean(p) - mean(y) + alpha_b * b, where
+    # alpha_b = alpha if b is penalised and 0 if not. A strong penalty and unbalanced labels make
+    # b far from 0, so the two cases are told apart by far more than the solver tolerance.
+    rng = np.random.default_rng(0)
+    N, D, alpha = 200, 3, 1.0
+    X = rng.standard_normal((N, D))
+    y = (rng.random(N) < regression.sigmoid(X @ np.array([1.0, -1.0, 0.5]) + 1.5)).astype(float)
+    model = LogisticRegression(C=1 / (N * alpha), solver=solver, tol=1e-10, max_iter=100_000)
+    model.fit(X, y)
+    b = model.intercept_[0]
+    balance = model.predict_proba(X)[:, 1].mean() - y.mean()
+    assert abs(b) > 0.05
+    assert balance == pytest.approx(-alpha * b if penalised else 0.0, abs=1e-6)

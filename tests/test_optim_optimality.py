@@ -10,10 +10,10 @@
   eigenvector with a negative eigenvalue).
 - thm-optimality-normal-equations: the minimiser of least squares solves the normal equations and
   agrees with lstsq; its residual is orthogonal to the columns; with duplicated columns (rank
-  deficient) every lambda > 0 still gives a unique minimiser, which splits the weight equally
-  (ex-optimality-4); the X^T r = N lambda w identity for ridge.
-- thm-optimality-kappa-bound: eigenvalues shift by lambda, kappa <= 1 + mu_max / lambda with
-  equality for rank-deficient X, kappa decreasing in lambda.
+  deficient) every alpha > 0 still gives a unique minimiser, which splits the weight equally
+  (ex-optimality-4); the X^T r = N alpha w identity for ridge.
+- thm-optimality-kappa-bound: eigenvalues shift by alpha, kappa <= 1 + lambda_max / alpha with
+  equality for rank-deficient X, kappa decreasing in alpha.
 - Backward stability claim: the residual of np.linalg.solve is of order eps ||A|| ||w||.
 - prop-optimality-intercept: for every w the best intercept is ybar - xbar^T w and leaves exactly
   the ridge objective on centred features and targets; ridge on centred data plus that intercept
@@ -112,7 +112,7 @@ def test_stationary_point_of_indefinite_quadratic_is_not_a_minimiser(seed, d):
     assert np.allclose(A @ w_star, b, atol=1e-8 * (1 + np.abs(w_star).max() * np.abs(A).max()))
     v = Q[:, 0]                                 # eigenvector with a negative eigenvalue
     for s in (1e-2, 1.0, 100.0):
-        # q(w* + s v) - q(w*) = s^2 mu / 2 < 0: the stationary point is not a minimiser
+        # q(w* + s v) - q(w*) = s^2 lambda_1 / 2 < 0: the stationary point is not a minimiser
         assert q(w_star + s * v) - q(w_star) == pytest.approx(s**2 * eigenvalues[0] / 2, rel=1e-6, abs=1e-9)
         assert q(w_star + s * v) < q(w_star)
 
@@ -152,65 +152,65 @@ def test_least_squares_minimiser_solves_normal_equations(seed, d, extra_rows):
 
 @settings(max_examples=60, deadline=None)
 @given(seeds, dims, st.integers(0, 20), strengths)
-def test_ridge_minimiser_is_stationary_and_global(seed, d, extra_rows, lam):
+def test_ridge_minimiser_is_stationary_and_global(seed, d, extra_rows, alpha):
     rng = np.random.default_rng(seed)
     X, y = random_data(rng, d + 1 + extra_rows, d)
     N = X.shape[0]
 
     def f(w):
         r = anp.dot(X, w) - y
-        return anp.dot(r, r) / (2 * N) + lam / 2 * anp.dot(w, w)
+        return anp.dot(r, r) / (2 * N) + alpha / 2 * anp.dot(w, w)
 
-    w = regression.ridge_fit(X, y, lam)
+    w = regression.ridge_fit(X, y, alpha)
     assert np.allclose(autograd.grad(f)(w), 0.0, atol=1e-10 * (1 + np.abs(X).max() ** 2))
     # X^T r = N lambda w at the ridge solution, with r = y - X w
-    assert np.allclose(X.T @ (y - X @ w), N * lam * w, rtol=1e-7, atol=1e-9 * (1 + np.abs(X).max() ** 2))
+    assert np.allclose(X.T @ (y - X @ w), N * alpha * w, rtol=1e-7, atol=1e-9 * (1 + np.abs(X).max() ** 2))
     for h in rng.standard_normal((20, d)):
         assert f(w + h) > f(w)
 
 
 @settings(max_examples=60, deadline=None)
 @given(seeds, st.integers(1, 5), strengths)
-def test_ridge_splits_the_weight_of_duplicated_columns(seed, d, lam):
-    # ex-optimality-4: X^T X is singular, but lambda > 0 still gives one minimiser, with w1 = w2.
+def test_ridge_splits_the_weight_of_duplicated_columns(seed, d, alpha):
+    # ex-optimality-4: X^T X is singular, but alpha > 0 still gives one minimiser, with w1 = w2.
     rng = np.random.default_rng(seed)
     X, y = random_data(rng, 20, d)
     X_dup = np.column_stack([X[:, 0], X])
     assert np.linalg.matrix_rank(X_dup.T @ X_dup) == d
-    w = regression.ridge_fit(X_dup, y, lam)
+    w = regression.ridge_fit(X_dup, y, alpha)
     assert w[0] == pytest.approx(w[1], rel=1e-8, abs=1e-12)
     # and it solves the ridge normal equations of the duplicated matrix
-    A = X_dup.T @ X_dup / len(y) + lam * np.eye(d + 1)
+    A = X_dup.T @ X_dup / len(y) + alpha * np.eye(d + 1)
     assert np.allclose(A @ w, X_dup.T @ y / len(y), atol=1e-10 * (1 + np.abs(y).max()))
 
 
 # ------------------------------------------------------------ thm-optimality-kappa-bound
 @settings(max_examples=80, deadline=None)
 @given(seeds, st.integers(2, 6), st.integers(0, 20), strengths)
-def test_ridge_bounds_the_condition_number(seed, d, extra_rows, lam):
+def test_ridge_bounds_the_condition_number(seed, d, extra_rows, alpha):
     rng = np.random.default_rng(seed)
     X, _ = random_data(rng, d + extra_rows, d)
     N = X.shape[0]
-    mu = np.linalg.eigvalsh(X.T @ X / N)
-    H = regression.ridge_hessian(X, lam)
-    # eigenvalues shift by lambda
-    assert np.allclose(np.linalg.eigvalsh(H), mu + lam, rtol=1e-10, atol=1e-12 * (1 + mu[-1]))
+    eig = np.linalg.eigvalsh(X.T @ X / N)
+    H = regression.ridge_hessian(X, alpha)
+    # eigenvalues shift by alpha
+    assert np.allclose(np.linalg.eigvalsh(H), eig + alpha, rtol=1e-10, atol=1e-12 * (1 + eig[-1]))
     kappa = np.linalg.cond(H)
-    bound = 1 + mu[-1] / lam
+    bound = 1 + eig[-1] / alpha
     assert kappa <= bound * (1 + 1e-9)
-    assert kappa == pytest.approx((mu[-1] + lam) / (max(mu[0], 0.0) + lam), rel=1e-6)
+    assert kappa == pytest.approx((eig[-1] + alpha) / (max(eig[0], 0.0) + alpha), rel=1e-6)
     # a larger strength never worsens the conditioning
-    assert np.linalg.cond(regression.ridge_hessian(X, 2 * lam)) <= kappa * (1 + 1e-9)
+    assert np.linalg.cond(regression.ridge_hessian(X, 2 * alpha)) <= kappa * (1 + 1e-9)
 
 
 @settings(max_examples=60, deadline=None)
 @given(seeds, st.integers(2, 6), strengths)
-def test_condition_number_bound_is_attained_for_rank_deficient_data(seed, d, lam):
+def test_condition_number_bound_is_attained_for_rank_deficient_data(seed, d, alpha):
     rng = np.random.default_rng(seed)
-    X, _ = random_data(rng, d - 1, d)            # fewer rows than columns: mu_1 = 0
-    mu_max = np.linalg.eigvalsh(X.T @ X / X.shape[0])[-1]
-    kappa = np.linalg.cond(regression.ridge_hessian(X, lam))
-    assert kappa == pytest.approx(1 + mu_max / lam, rel=1e-8)
+    X, _ = random_data(rng, d - 1, d)            # fewer rows than columns: lambda_1 = 0
+    lambda_max = np.linalg.eigvalsh(X.T @ X / X.shape[0])[-1]
+    kappa = np.linalg.cond(regression.ridge_hessian(X, alpha))
+    assert kappa == pytest.approx(1 + lambda_max / alpha, rel=1e-8)
 
 
 # ------------------------------------------------------------ backward stability of solve
@@ -231,27 +231,27 @@ def test_solve_residual_is_of_order_eps_times_norms(seed, d, log_kappa):
 # ------------------------------------------------------------ centring frees the intercept
 @settings(max_examples=60, deadline=None)
 @given(seeds, dims, st.integers(0, 20), strengths)
-def test_centring_features_and_targets_gives_the_unpenalised_intercept(seed, d, extra_rows, lam):
+def test_centring_features_and_targets_gives_the_unpenalised_intercept(seed, d, extra_rows, alpha):
     rng = np.random.default_rng(seed)
     X, y = random_data(rng, d + 2 + extra_rows, d)
     X = X + rng.uniform(-3.0, 3.0, size=d)       # columns with non-zero means
     y = y + rng.uniform(-10.0, 10.0)
     N = len(y)
     x_bar, y_bar = X.mean(axis=0), y.mean()
-    w = regression.ridge_fit(X - x_bar, y - y_bar, lam)
+    w = regression.ridge_fit(X - x_bar, y - y_bar, alpha)
     w0 = y_bar - x_bar @ w
-    # minimise |w0 1 + X w - y|^2 / (2N) + lam |w|^2 / 2 directly: its Hessian leaves w0 unpenalised
+    # minimise |w0 1 + X w - y|^2 / (2N) + alpha |w|^2 / 2 directly: its Hessian leaves w0 unpenalised
     A = np.column_stack([np.ones(N), X])
     P = np.diag(np.r_[0.0, np.ones(d)])
-    direct = np.linalg.solve(A.T @ A / N + lam * P, A.T @ y / N)
+    direct = np.linalg.solve(A.T @ A / N + alpha * P, A.T @ y / N)
     assert np.allclose(np.r_[w0, w], direct, rtol=1e-7, atol=1e-8)
 
 
 @settings(max_examples=60, deadline=None)
 @given(seeds, dims, st.integers(0, 20), st.floats(0.0, 10.0))
-def test_best_intercept_leaves_the_ridge_objective_on_centred_data(seed, d, extra_rows, lam):
+def test_best_intercept_leaves_the_ridge_objective_on_centred_data(seed, d, extra_rows, alpha):
     # the proof of prop-optimality-intercept: F(b, w) = F(b(w), w) + (b - b(w))^2 / 2 and
-    # F(b(w), w) = f_lambda(w) on the centred data, for every w and b.
+    # F(b(w), w) = f_alpha(w) on the centred data, for every w and b.
     rng = np.random.default_rng(seed)
     Phi, y = random_data(rng, d + 2 + extra_rows, d)
     Phi = Phi + rng.uniform(-3.0, 3.0, size=d)
@@ -261,11 +261,11 @@ def test_best_intercept_leaves_the_ridge_objective_on_centred_data(seed, d, extr
 
     def F(b, w):
         r = b + Phi @ w - y
-        return r @ r / (2 * N) + lam / 2 * w @ w
+        return r @ r / (2 * N) + alpha / 2 * w @ w
 
     w, b = rng.standard_normal(d), float(rng.standard_normal() * 5)
     b_w = y_bar - phi_bar @ w
     assert autograd.grad(lambda bb: F(bb, w))(b_w) == pytest.approx(0.0, abs=1e-9 * (1 + abs(F(b_w, w))))
     assert F(b, w) == pytest.approx(F(b_w, w) + (b - b_w) ** 2 / 2, rel=1e-10, abs=1e-10)
-    centred = regression.ridge_objective(w, Phi - phi_bar, y - y_bar, lam)
+    centred = regression.ridge_objective(w, Phi - phi_bar, y - y_bar, alpha)
     assert F(b_w, w) == pytest.approx(centred, rel=1e-10, abs=1e-10)

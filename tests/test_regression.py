@@ -3,6 +3,8 @@ the ridge closed form against the first-order condition, and bad input."""
 
 from __future__ import annotations
 
+import decimal
+
 import autograd
 import autograd.numpy as anp
 import numpy as np
@@ -14,7 +16,7 @@ from m4ml import calculus, regression
 
 seeds = st.integers(0, 2**32 - 1)
 sizes = st.tuples(st.integers(1, 30), st.integers(1, 6))
-lams = st.sampled_from([0.0, 1e-3, 0.1, 2.0])
+alphas = st.sampled_from([0.0, 1e-3, 0.1, 2.0])
 
 
 def problem(seed, n, d, *, binary=False):
@@ -26,56 +28,56 @@ def problem(seed, n, d, *, binary=False):
 
 
 # autograd versions, written from the definitions (not from the hand-derived gradients)
-def ridge_ad(w, X, y, lam):
+def ridge_ad(w, X, y, alpha):
     r = anp.dot(X, w) - y
-    return anp.dot(r, r) / (2 * X.shape[0]) + lam / 2 * anp.dot(w, w)
+    return anp.dot(r, r) / (2 * X.shape[0]) + alpha / 2 * anp.dot(w, w)
 
 
-def logistic_ad(w, X, y, lam):
+def logistic_ad(w, X, y, alpha):
     z = anp.dot(X, w)
     p = 1 / (1 + anp.exp(-z))
     nll = -(y * anp.log(p) + (1 - y) * anp.log(1 - p))
-    return anp.mean(nll) + lam / 2 * anp.dot(w, w)
+    return anp.mean(nll) + alpha / 2 * anp.dot(w, w)
 
 
 @settings(max_examples=40, deadline=None)
-@given(seeds, sizes, lams)
-def test_ridge_derivatives_match_autograd_and_differences(seed, size, lam):
+@given(seeds, sizes, alphas)
+def test_ridge_derivatives_match_autograd_and_differences(seed, size, alpha):
     X, y, w = problem(seed, *size)
-    assert regression.ridge_objective(w, X, y, lam) == pytest.approx(ridge_ad(w, X, y, lam))
-    g = regression.ridge_gradient(w, X, y, lam)
-    np.testing.assert_allclose(g, autograd.grad(ridge_ad)(w, X, y, lam), rtol=1e-10, atol=1e-12)
-    f = lambda v: regression.ridge_objective(v, X, y, lam)  # noqa: E731
+    assert regression.ridge_objective(w, X, y, alpha) == pytest.approx(ridge_ad(w, X, y, alpha))
+    g = regression.ridge_gradient(w, X, y, alpha)
+    np.testing.assert_allclose(g, autograd.grad(ridge_ad)(w, X, y, alpha), rtol=1e-10, atol=1e-12)
+    f = lambda v: regression.ridge_objective(v, X, y, alpha)  # noqa: E731
     np.testing.assert_allclose(g, calculus.numerical_gradient(f, w), rtol=1e-5, atol=1e-7)
-    H = regression.ridge_hessian(X, lam)
-    np.testing.assert_allclose(H, autograd.hessian(ridge_ad)(w, X, y, lam), rtol=1e-10, atol=1e-12)
+    H = regression.ridge_hessian(X, alpha)
+    np.testing.assert_allclose(H, autograd.hessian(ridge_ad)(w, X, y, alpha), rtol=1e-10, atol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
-@given(seeds, sizes, lams)
-def test_logistic_derivatives_match_autograd_and_differences(seed, size, lam):
+@given(seeds, sizes, alphas)
+def test_logistic_derivatives_match_autograd_and_differences(seed, size, alpha):
     X, y, w = problem(seed, *size, binary=True)
-    assert regression.logistic_objective(w, X, y, lam) == pytest.approx(logistic_ad(w, X, y, lam))
-    g = regression.logistic_gradient(w, X, y, lam)
-    np.testing.assert_allclose(g, autograd.grad(logistic_ad)(w, X, y, lam), rtol=1e-9, atol=1e-12)
-    f = lambda v: regression.logistic_objective(v, X, y, lam)  # noqa: E731
+    assert regression.logistic_objective(w, X, y, alpha) == pytest.approx(logistic_ad(w, X, y, alpha))
+    g = regression.logistic_gradient(w, X, y, alpha)
+    np.testing.assert_allclose(g, autograd.grad(logistic_ad)(w, X, y, alpha), rtol=1e-9, atol=1e-12)
+    f = lambda v: regression.logistic_objective(v, X, y, alpha)  # noqa: E731
     np.testing.assert_allclose(g, calculus.numerical_gradient(f, w), rtol=1e-5, atol=1e-7)
-    H = regression.logistic_hessian(w, X, lam)
-    np.testing.assert_allclose(H, autograd.hessian(logistic_ad)(w, X, y, lam), rtol=1e-8, atol=1e-12)
-    grad = lambda v: regression.logistic_gradient(v, X, y, lam)  # noqa: E731
+    H = regression.logistic_hessian(w, X, alpha)
+    np.testing.assert_allclose(H, autograd.hessian(logistic_ad)(w, X, y, alpha), rtol=1e-8, atol=1e-12)
+    grad = lambda v: regression.logistic_gradient(v, X, y, alpha)  # noqa: E731
     np.testing.assert_allclose(H, calculus.numerical_jacobian(grad, w), rtol=1e-5, atol=1e-7)
     # the Hessian is positive semidefinite: the loss is convex
-    assert np.linalg.eigvalsh(H).min() >= lam - 1e-12
+    assert np.linalg.eigvalsh(H).min() >= alpha - 1e-12
 
 
 @settings(max_examples=40, deadline=None)
 @given(seeds, st.tuples(st.integers(8, 40), st.integers(1, 6)), st.sampled_from([1e-3, 0.1, 2.0]))
-def test_ridge_fit_is_the_stationary_point_by_every_method(seed, size, lam):
+def test_ridge_fit_is_the_stationary_point_by_every_method(seed, size, alpha):
     X, y, _ = problem(seed, *size)
-    fits = {m: regression.ridge_fit(X, y, lam, method=m) for m in ("solve", "inv", "lstsq")}
+    fits = {m: regression.ridge_fit(X, y, alpha, method=m) for m in ("solve", "inv", "lstsq")}
     for method, w in fits.items():
         scale = 1 + np.abs(X.T @ y).max() / X.shape[0]
-        assert np.linalg.norm(regression.ridge_gradient(w, X, y, lam)) < 1e-9 * scale, method
+        assert np.linalg.norm(regression.ridge_gradient(w, X, y, alpha)) < 1e-9 * scale, method
     np.testing.assert_allclose(fits["inv"], fits["solve"], rtol=1e-7, atol=1e-10)
     np.testing.assert_allclose(fits["lstsq"], fits["solve"], rtol=1e-7, atol=1e-10)
 
@@ -103,6 +105,57 @@ def test_sigmoid_is_stable_and_symmetric():
     assert regression.logistic_objective([1.0], X, [0.0, 1.0]) == pytest.approx(1000.0)
 
 
+# ------------------------------------------------------------ large |z|: no sample is lost
+def _reference(z: float, y: int) -> tuple[float, float, float]:
+    """Loss log(1+e^z) - y z, residual sigma(z) - y and weight sigma(z)(1 - sigma(z)), from the definitions.
+
+    decimal carries 400 significant digits and exponents down to -999999: for |z| <= 800 the
+    cancellations in these formulas lose at most 350 digits and nothing underflows, so the
+    final conversion to a double is correctly rounded.
+    """
+    with decimal.localcontext() as ctx:
+        ctx.prec = 400
+        zd = decimal.Decimal(z)
+        e = zd.exp()
+        sig = e / (1 + e)
+        return float((1 + e).ln() - y * zd), float(sig - y), float(sig * (1 - sig))
+
+
+large_z = [-800.0, -745.0, -700.0, -300.0, -40.0, -37.0, 37.0, 40.0, 100.0, 300.0, 700.0, 745.0, 800.0]
+
+
+@pytest.mark.parametrize("z", large_z)
+@pytest.mark.parametrize("y", [0, 1])
+def test_logistic_loss_gradient_and_hessian_at_large_margins(z, y):
+    loss, residual, weight = _reference(z, y)
+    X, w = np.array([[z]]), np.array([1.0])          # one sample with x_n^T w = z
+    # objective log(1+e^z) - y z: finite and accurate for every z, including y z >> 0
+    f = regression.logistic_objective(w, X, [float(y)])
+    assert np.isfinite(f) and f == pytest.approx(loss, rel=1e-14, abs=0)
+    # gradient x (sigma(z) - y) with x = z: the residual keeps its relative accuracy
+    g = regression.logistic_gradient(w, X, [float(y)])[0]
+    assert g == pytest.approx(z * residual, rel=1e-13, abs=0)
+    # Hessian x^2 sigma(z) sigma(-z): positive wherever the exact value is a positive double
+    h = regression.logistic_hessian(w, X)[0, 0]
+    if weight >= np.finfo(float).tiny:               # a normal double: full relative accuracy
+        assert h > 0 and h == pytest.approx(z * z * weight, rel=1e-13)
+    else:                                             # subnormal or below: absolute accuracy
+        assert h == pytest.approx(z * z * weight, rel=0, abs=z * z * 1e-320)
+
+
+def test_confident_samples_keep_their_hessian_weight():
+    # samples with |z| from 40 to 700 each have a positive weight sigma(z) sigma(-z), about
+    # e^{-|z|}; the old form sigma(z) (1 - sigma(z)) rounded it to 0 for every z >= 37
+    zs = np.array([40.0, -40.0, 60.0, 200.0, -500.0, 700.0])
+    X = np.diag(zs)                                  # sample n has z_n = zs[n] when w = 1
+    H = regression.logistic_hessian(np.ones(zs.size), X)
+    weights = np.diag(H) * zs.size / zs**2
+    expected = np.exp(-np.abs(zs)) / (1 + np.exp(-np.abs(zs))) ** 2
+    assert np.all(weights > 0)
+    np.testing.assert_allclose(weights, expected, rtol=1e-13)
+    assert np.count_nonzero(H - np.diag(np.diag(H))) == 0
+
+
 @pytest.mark.parametrize(
     "call, error, match",
     [
@@ -110,8 +163,8 @@ def test_sigmoid_is_stable_and_symmetric():
          r"w must have one entry per column of X \(2\)"),
         (lambda: regression.ridge_gradient([1.0, 1.0], np.ones((3, 2)), np.ones(4)), ValueError,
          r"y must have one entry per row of X \(3\)"),
-        (lambda: regression.ridge_fit(np.ones((3, 2)), np.ones(3), -1.0), ValueError, "lam must be a finite number >= 0"),
-        (lambda: regression.ridge_fit(np.ones((3, 2)), np.ones(3), "0.1"), TypeError, "lam must be a real number"),
+        (lambda: regression.ridge_fit(np.ones((3, 2)), np.ones(3), -1.0), ValueError, "alpha must be a finite number >= 0"),
+        (lambda: regression.ridge_fit(np.ones((3, 2)), np.ones(3), "0.1"), TypeError, "alpha must be a real number"),
         (lambda: regression.ridge_fit(np.ones((3, 2)), np.ones(3), 0.1, method="qr"), ValueError,
          "method must be one of 'solve', 'inv', 'lstsq'"),
         (lambda: regression.ridge_hessian(np.ones(3)), ValueError, "X must be 2-D"),

@@ -1,7 +1,9 @@
 """Property tests of the theorems stated in book/problems/representation.md.
 
-- Reconstruction error = total variance - captured variance, for any orthonormal V_k.
-- The PCA subspace minimises the reconstruction error, with minimum (1/N) sum_{i>k} sigma_i^2.
+- The SVD (quoted with references): U, V with orthonormal columns, sigma_1 >= ... >= 0,
+  X = U diag(sigma) V^T, singular values fixed by X, vectors only up to a joint sign.
+- Reconstruction error = total variance - captured variance, for any orthonormal V_K.
+- The PCA subspace minimises the reconstruction error, with minimum (1/N) sum_{i>K} sigma_i^2.
 """
 
 from __future__ import annotations
@@ -22,6 +24,28 @@ def data_and_k(draw):
     X = draw(arrays(np.float64, (n, d), elements=st.floats(-50, 50, allow_nan=False)))
     k = draw(st.integers(1, min(n, d)))
     return X, k
+
+
+@settings(max_examples=200, deadline=None)
+@given(data_and_k())
+def test_svd_has_the_stated_properties(Xk):
+    X, _ = Xk
+    if np.abs(X).max() > 0:  # the properties are scale-free; avoid subnormal numbers
+        X = X / np.abs(X).max()
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    R = min(X.shape)
+    assert U.shape == (X.shape[0], R) and Vt.shape == (R, X.shape[1])
+    np.testing.assert_allclose(U.T @ U, np.eye(R), atol=1e-10)
+    np.testing.assert_allclose(Vt @ Vt.T, np.eye(R), atol=1e-10)
+    assert np.all(s >= 0) and np.all(np.diff(s) <= 0)
+    scale = s[0] if s[0] > 0 else 1.0
+    np.testing.assert_allclose((U * s) @ Vt, X, atol=1e-10 * scale)
+    # The singular values are determined by X: sigma_i^2 are the eigenvalues of X^T X ...
+    lam = np.sort(np.linalg.eigvalsh(X.T @ X))[::-1][:R]
+    np.testing.assert_allclose(s**2, np.maximum(lam, 0), atol=1e-9 * scale**2)
+    # ... while u_i and v_i may change sign together and still give an SVD of X.
+    flip = np.where(np.arange(R) % 2 == 0, -1.0, 1.0)
+    np.testing.assert_allclose((U * flip * s) @ (Vt * flip[:, None]), X, atol=1e-10 * scale)
 
 
 def random_orthonormal(d: int, k: int, seed: int) -> np.ndarray:

@@ -38,8 +38,8 @@ class OptimizeResult(NamedTuple):
     values: np.ndarray  #: f at each iterate, shape (n_iter + 1,)
     message: str  #: why the iteration stopped
     steps: np.ndarray  #: the step size used at each step, shape (n_iter,)
-    n_fev: int  #: number of evaluations of ``fun``
-    n_gev: int  #: number of evaluations of ``grad``
+    n_fev: int  #: number of calls of ``fun`` made by the optimiser (not by a ``step_size`` rule)
+    n_gev: int  #: number of calls of ``grad`` made by the optimiser (not by a ``step_size`` rule)
 
 
 class LineSearchResult(NamedTuple):
@@ -47,7 +47,7 @@ class LineSearchResult(NamedTuple):
 
     step: float  #: the accepted step size (the last one tried if ``success`` is False)
     fun: float  #: f at ``x + step * direction``
-    n_fev: int  #: evaluations of ``fun`` made by the search
+    n_fev: int  #: every evaluation of ``fun`` the search made, f(x) included unless ``fx`` was passed
     success: bool  #: whether the Armijo condition holds at ``step``
 
 
@@ -166,7 +166,9 @@ def gradient_descent(
     OptimizeResult
         ``converged`` is False if ``max_iter`` steps did not reach the
         tolerance, or if the iterates diverged to infinity (the message then
-        says so; the history up to that point is kept).
+        says so; the history up to that point is kept). ``n_fev`` and
+        ``n_gev`` count the calls the loop makes, at most one of each per iterate;
+        calls made inside a ``step_size`` rule are the rule's own to count.
 
     Raises
     ------
@@ -209,6 +211,7 @@ def _check_armijo_args(initial_step, shrink, c, max_backtracks):
 
 
 def _armijo(f, x, fx, gx, direction, initial_step, shrink, c, max_backtracks) -> LineSearchResult:
+    """The Armijo loop; ``fx`` is f(x), known to the caller. ``n_fev`` counts the trial points only."""
     slope = float(np.vdot(gx, direction))
     step, n_fev = initial_step, 0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -231,6 +234,7 @@ def backtracking_line_search(
     shrink: float = 0.5,
     c: float = 1e-4,
     max_backtracks: int = 60,
+    fx: float | None = None,
 ) -> LineSearchResult:
     """Find a step along ``direction`` that satisfies the Armijo condition.
 
@@ -259,12 +263,18 @@ def backtracking_line_search(
         The sufficient-decrease constant :math:`c \\in (0, 1)`.
     max_backtracks : int
         The most times the step is shrunk.
+    fx : float, optional
+        :math:`f(\\mathbf{x})`, if the caller has it already; otherwise the
+        search evaluates it.
 
     Returns
     -------
     LineSearchResult
         ``success`` is False if ``max_backtracks`` shrinkings did not reach
-        the Armijo condition.
+        the Armijo condition. ``n_fev`` counts every call of ``fun``: the
+        evaluation of :math:`f(\\mathbf{x})` (unless ``fx`` was passed) and one
+        per trial step, so a search that accepts its first trial reports 2
+        (or 1 with ``fx``).
 
     Raises
     ------
@@ -289,11 +299,17 @@ def backtracking_line_search(
         raise ValueError("direction must be a descent direction: gradient @ direction must be negative, "
                          f"got {float(np.vdot(gradient, direction))!r}")
     args = _check_armijo_args(initial_step, shrink, c, max_backtracks)
+    if fx is not None:
+        fx = float(as_float_array(fx, "fx", ndim=0))
 
     def f(point):
         return float(fun(point[()] if scalar else point))
 
-    return _armijo(f, x, f(x), gradient, direction, *args)
+    n_fx = 0
+    if fx is None:
+        fx, n_fx = f(x), 1
+    search = _armijo(f, x, fx, gradient, direction, *args)
+    return search._replace(n_fev=search.n_fev + n_fx)
 
 
 def backtracking_gradient_descent(
@@ -318,7 +334,9 @@ def backtracking_gradient_descent(
     -------
     OptimizeResult
         ``steps`` holds the accepted step sizes and ``n_fev`` counts every
-        evaluation of ``fun``, including those of rejected trial steps.
+        call of ``fun``: one at ``x0`` and one per trial step, rejected or
+        accepted. The value at an accepted trial is reused as :math:`f(\\mathbf{x}_{t+1})`
+        and by the next search, so it is computed, and counted, once.
         ``converged`` is False, with a message, if ``max_iter`` is reached or
         a line search fails.
 

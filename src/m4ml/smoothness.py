@@ -21,7 +21,10 @@ closed form in the data matrix :math:`\\mathbf{X}\\in\\mathbb{R}^{N\\times D}`:
   :math:`L = \\lambda_{\\max}(\\mathbf{X}^\\top\\mathbf{X})/N` (exact);
 * the average logistic loss :math:`f(\\mathbf{w}) = \\frac1N\\sum_n \\log(1+e^{\\mathbf{x}_n^\\top\\mathbf{w}})
   - y_n\\mathbf{x}_n^\\top\\mathbf{w}`: :math:`L = \\lambda_{\\max}(\\mathbf{X}^\\top\\mathbf{X})/(4N)`
-  (an upper bound, since :math:`\\sigma' \\le 1/4`).
+  (exact as well: :math:`\\sigma' \\le 1/4` bounds the Hessian everywhere, and at
+  :math:`\\mathbf{w}=\\mathbf{0}`, where :math:`\\sigma'(0) = 1/4`, the bound is attained).
+
+A ridge penalty :math:`\\frac{\\alpha}{2}\\lVert\\mathbf{w}\\rVert_2^2` adds :math:`\\alpha` to either constant.
 
 The page ``book/calculus/taylor.md`` proves both and the quadratic upper bound.
 """
@@ -68,11 +71,15 @@ def lipschitz_constant_least_squares(X) -> float:
 
 
 def lipschitz_constant_logistic(X) -> float:
-    """A Lipschitz constant of the gradient of the average logistic loss: :math:`\\lambda_{\\max}(\\mathbf{X}^\\top\\mathbf{X})/(4N)`.
+    """Smallest Lipschitz constant of the gradient of the average logistic loss: :math:`\\lambda_{\\max}(\\mathbf{X}^\\top\\mathbf{X})/(4N)`.
 
-    The gradient is :math:`\\frac1N\\mathbf{X}^\\top(\\sigma(\\mathbf{X}\\mathbf{w})-\\mathbf{y})` and
-    :math:`\\sigma` is :math:`\\tfrac14`-Lipschitz, which gives this constant. It is an upper
-    bound, reached only in the limit where every prediction is :math:`\\tfrac12`.
+    The Hessian of the loss is :math:`\\frac1N\\mathbf{X}^\\top\\mathbf{S}\\mathbf{X}` with
+    :math:`s_{nn} = \\sigma'(z_n) = \\sigma(z_n)\\sigma(-z_n) \\le \\tfrac14`, so its largest
+    eigenvalue is at most :math:`\\lambda_{\\max}(\\mathbf{X}^\\top\\mathbf{X})/(4N)` at every
+    :math:`\\mathbf{w}`, and this bounds how fast the gradient can change. At
+    :math:`\\mathbf{w} = \\mathbf{0}` every :math:`s_{nn} = \\sigma'(0) = \\tfrac14` and the Hessian is
+    :math:`\\mathbf{X}^\\top\\mathbf{X}/(4N)`: the bound is attained, so no smaller constant
+    holds for every :math:`\\mathbf{w}`. It does not depend on the labels.
 
     Parameters
     ----------
