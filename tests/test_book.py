@@ -12,6 +12,8 @@ from bs4 import BeautifulSoup
 
 from conftest import BOOK, is_notebook, toc_pages
 
+import page_exec  # noqa: E402  (book/_ext is on the path through conftest)
+
 pytestmark = pytest.mark.book
 
 PAGES = toc_pages()
@@ -45,6 +47,9 @@ def test_every_notebook_page_was_executed_and_cached(built_book):
             record = cache.match_cache_notebook(nb)
         except KeyError:
             pytest.fail(f"{page}: no cached execution of its current code")
+        if "m4ml" in "".join(c.source for c in nb.cells if c.cell_type == "code"):
+            assert record.data.get("m4ml_source") == page_exec.package_hash(), (
+                f"{page}: its cached outputs were made with another version of m4ml")
         bundle = cache.get_cache_bundle(record.pk)
         outputs = [o for c in bundle.nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
         assert not [o for o in outputs if o.get("output_type") == "error"], f"{page}: cached run has errors"
@@ -249,11 +254,19 @@ def test_execution_status_page_lists_every_executed_page_with_a_total(built_book
     linked = [urljoin("appendix/status.html", a["href"]).split("#")[0].removesuffix(".html")
               for r in rows for a in r.select("a")]
     assert linked == notebooks  # one row per executed page, in reading order
-    times = [float(r.select("td")[3].get_text(strip=True)) for r in rows]
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    col = {name: headers.index(name) for name in
+           ("Run time (s)", "Kernel start (s)", "Imports (s)", "Own code (s)", "Status")}
+    cells = [[td.get_text(strip=True) for td in r.select("td")] for r in rows]
+    times = [float(c[col["Run time (s)"]]) for c in cells]
     assert all(t > 0 for t in times)
-    assert all("ran" in r.select("td")[4].get_text() for r in rows)
-    total = page.select_one("tr.m4ml-total").select("td")[3].get_text(strip=True)
-    assert float(total) == pytest.approx(sum(times), abs=0.01 * len(times))
+    assert all("ran" in c[col["Status"]] for c in cells)
+    # The run time of each page is its kernel start-up, import cells and own code.
+    for c, t in zip(cells, times):
+        split = [float(c[col[k]]) for k in ("Kernel start (s)", "Imports (s)", "Own code (s)")]
+        assert sum(split) == pytest.approx(t, abs=0.02), c
+    total_row = [td.get_text(strip=True) for td in page.select_one("tr.m4ml-total").select("td")]
+    assert float(total_row[col["Run time (s)"]]) == pytest.approx(sum(times), abs=0.01 * len(times))
     versions = page.select_one("table.m4ml-versions").get_text(" ", strip=True)
     for name in ("numpy", "scikit-learn", "jupyter-book", "m4ml"):
         assert name in versions

@@ -153,6 +153,9 @@ class Zygote:
                 self.process.wait(5)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         self.dir.cleanup()
 
 
@@ -254,6 +257,8 @@ async def run_page(docname: str, nb: nbformat.NotebookNode, cwd: Path, *, zygote
         result.error = "".join(traceback.format_exception(exc))[-3000:]
     finally:
         # We own the kernel manager (nbclient only shuts down kernels it started itself).
+        if client.kc is not None:
+            client.kc.stop_channels()
         try:
             if await ensure_async(km.is_alive()):
                 await km.shutdown_kernel(now=not result.ok)
