@@ -60,7 +60,7 @@ test: $(STAMP) $(NODE) ## run the whole suite: package tests, the book build, ev
 test-fast: $(STAMP) ## only the package tests (no book build, no browser)
 	$(BIN)/python -m pytest -m "not book and not browser"
 
-bench: $(STAMP) ## time a clean build, a prose edit and a code edit; per-page execution times
+bench: $(STAMP) ## time a clean build, a no-op, a prose edit and a code edit; per-page start-up/imports/code; a 90-page projection
 	$(BIN)/python benchmarks/bench_build.py
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the registry)

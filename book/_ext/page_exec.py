@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 TIMINGS = "m4ml-timings.json"
+STATE = "m4ml-exec-state.json"  # per page: source size/mtime, notebook hash, uses m4ml
 WORKERS_ENV = "M4ML_EXEC_WORKERS"
 
 
@@ -307,6 +308,27 @@ def read_notebook(app: Sphinx, docname: str) -> nbformat.NotebookNode | None:
     return nb
 
 
+def _record_id(record) -> str:
+    """A cached run is identified by its notebook hash and the id of the run that made it
+    (primary keys restart in a new cache, and jupyter-cache stamps every record of one process
+    with the same creation time)."""
+    return f"{record.hashkey}:{record.data.get('run_id')}"
+
+
+def _load_state(cache_path: Path) -> dict:
+    try:
+        return json.loads((cache_path / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
 def _timings_path(cache_path: Path) -> Path:
     return cache_path / TIMINGS
 
@@ -317,14 +339,6 @@ def load_timings(cache_path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _save_timings(cache_path: Path, timings: dict) -> None:
-    path = _timings_path(cache_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(timings, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
 
 
 async def _run_all(jobs, *, workers: int, timeout: int, total: int) -> list[PageResult]:
@@ -366,29 +380,50 @@ def execute_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     timings = load_timings(cache_path)
     read_records: dict[str, str] = getattr(env, "m4ml_exec_records", {})
 
+    # A page whose source file is unchanged since the last build (same size and modification
+    # time) and whose cached run is still valid is not parsed again: that keeps a build with
+    # nothing to execute fast. Every other page is parsed exactly as MyST-NB will parse it.
     started = time.perf_counter()
-    notebooks, jobs = {}, []
+    state = _load_state(cache_path)
+    records = {r.hashkey: r for r in cache.list_cache_records()}
+    notebooks, jobs, current, new_state = {}, [], {}, {}
     for docname in sorted(env.found_docs):
+        path = Path(env.doc2path(docname))
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        key = [stat.st_mtime_ns, stat.st_size]
+        known = state.get(docname)
+        if known and known["file"] == key:
+            if not known["notebook"]:
+                new_state[docname] = known
+                continue
+            record = records.get(known["hashkey"])
+            if record is not None and (not known["uses_m4ml"] or record.data.get("m4ml_source") == pkg):
+                current[docname] = _record_id(record)
+                new_state[docname] = known
+                continue
         nb = read_notebook(app, docname)
         if nb is None:
+            new_state[docname] = {"file": key, "notebook": False}
             continue
         notebooks[docname] = nb
-        record = None
-        try:
-            record = cache.match_cache_notebook(nb)
-        except KeyError:
-            pass
+        _, hashkey = cache.create_hashed_notebook(nb)
         needs_pkg = uses_package(nb)
-        stale = record is not None and needs_pkg and record.data.get("m4ml_source") != pkg
-        if record is None or stale:
-            lines = nb.metadata.get("source_map")
-            jobs.append((docname, nb, Path(env.doc2path(docname)).parent, lines))
+        new_state[docname] = {"file": key, "notebook": True, "hashkey": hashkey, "uses_m4ml": needs_pkg}
+        record = records.get(hashkey)
+        if record is None or (needs_pkg and record.data.get("m4ml_source") != pkg):
+            jobs.append((docname, nb, path.parent, nb.metadata.get("source_map")))
+        else:
+            current[docname] = _record_id(record)
     scan = time.perf_counter() - started
+    n_notebooks = sum(1 for entry in new_state.values() if entry["notebook"])
 
     failures: list[PageResult] = []
     if jobs:
         workers = max(1, int(os.environ.get(WORKERS_ENV, "0") or 0) or min(2, os.cpu_count() or 1))
-        logger.info(f"[exec] {len(jobs)} of {len(notebooks)} pages to execute, {workers} at a time "
+        logger.info(f"[exec] {len(jobs)} of {n_notebooks} pages to execute, {workers} at a time "
                     f"(m4ml source {pkg}; checked the cache in {scan:.1f} s)")
         t0 = time.perf_counter()
         results = asyncio.run(_run_all(jobs, workers=workers, timeout=nb_config.execution_timeout,
@@ -411,8 +446,9 @@ def execute_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
             merged.metadata["language_info"] = result.notebook.metadata.get("language_info", {})
             if "widgets" in result.notebook.metadata:
                 merged.metadata["widgets"] = result.notebook.metadata["widgets"]
-            cache.cache_notebook_bundle(CacheBundleIn(merged, uri, data=data),
-                                        check_validity=False, overwrite=True)
+            record = cache.cache_notebook_bundle(CacheBundleIn(merged, uri, data=data),
+                                                 check_validity=False, overwrite=True)
+            current[result.docname] = _record_id(record)
             timings[result.docname] = {
                 "total": round(result.total, 3), "startup": round(result.startup, 3),
                 "imports": round(result.imports, 3), "code": round(result.code, 3),
@@ -426,23 +462,16 @@ def execute_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
                         f"{parts['imports']:.1f} + own code {parts['code']:.1f} s")
         timings["_last_run"] = {"pages": len(jobs), "wall": round(wall, 3), "workers": workers,
                                 "scan": round(scan, 3)}
-        _save_timings(cache_path, timings)
+        _save_json(_timings_path(cache_path), timings)
+    for result in failures:  # never remembered as known: parsed and run again next time
+        new_state.pop(result.docname, None)
+    _save_json(cache_path / STATE, new_state)
     if failures:
         report = "\n\n".join(f"{r.docname}: {r.error}" for r in failures)
         raise ExtensionError(f"{len(failures)} page(s) failed to execute; the build stops before "
                              f"writing any page.\n\n{report}")
 
     # Pages whose cached outputs differ from those Sphinx last read are read again.
-    # A record is identified by its hash and the id of the run that made it (primary keys restart
-    # in a new cache, and jupyter-cache stamps every record of a process with the same time).
-    current: dict[str, str] = {}
-    for docname, nb in notebooks.items():
-        try:
-            record = cache.match_cache_notebook(nb)
-        except KeyError:
-            continue
-        current[docname] = f"{record.hashkey}:{record.data.get('run_id')}"
-
     reread = [doc for doc, pk in current.items() if read_records.get(doc) != pk
               and doc not in added and doc not in changed]
     env.m4ml_exec_records = current
