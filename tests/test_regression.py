@@ -178,3 +178,19 @@ def test_confident_samples_keep_their_hessian_weight():
 def test_bad_input_is_named(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 40), d=st.integers(1, 6),
+       log_kappa=st.floats(0.0, 3.0))
+def test_normal_equations_square_the_condition_number(seed, n, d, log_kappa):
+    """kappa(Phi^T Phi) = kappa(Phi)^2 (problems/regression, prop-regression-cond-squared): the
+    singular values of Phi^T Phi are the squares of those of Phi."""
+    rng = np.random.default_rng(seed)
+    n = max(n, d)
+    U, _ = np.linalg.qr(rng.standard_normal((n, d)))
+    V, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    s = np.logspace(0.0, -log_kappa, d)  # kappa(Phi) = 10**log_kappa, at most 1e3
+    Phi = U @ np.diag(s) @ V.T
+    kappa = np.linalg.cond(Phi)
+    assert kappa == pytest.approx(s[0] / s[-1], rel=1e-8)
+    assert np.linalg.cond(Phi.T @ Phi) == pytest.approx(kappa**2, rel=1e-8)

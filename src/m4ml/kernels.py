@@ -52,7 +52,7 @@ def gram_matrix(X, Y=None) -> np.ndarray:
 
     .. math::
 
-        G_{nm} = \\mathbf{x}_n^\\top \\mathbf{y}_m, \\qquad
+        g_{nm} = \\mathbf{x}_n^\\top \\mathbf{y}_m, \\qquad
         \\mathbf{G} = \\mathbf{X}\\mathbf{Y}^\\top \\in \\mathbb{R}^{N \\times M}.
 
     With ``Y=None`` this is :math:`\\mathbf{G} = \\mathbf{X}\\mathbf{X}^\\top`, which is

@@ -24,7 +24,7 @@ class Standardized(NamedTuple):
 
 
 def standardize(X, *, mean=None, std=None, ddof: int = 0) -> Standardized:
-    """Centre and scale each column: :math:`z_{nd} = (x_{nd} - \\mu_d) / \\sigma_d`.
+    """Centre and scale each column: :math:`z_{nd} = (x_{nd} - \\bar x_d) / \\sigma_d`.
 
     Parameters
     ----------
@@ -77,7 +77,11 @@ def standardize_split(X_train, X_test, *, ddof: int = 0) -> tuple[np.ndarray, np
 
 
 def zscores(x, *, ddof: int = 0) -> np.ndarray:
-    """The z-score of each entry of a 1-D sample: :math:`(x_n - \\bar x)/s`."""
+    """The z-score of each entry of a 1-D sample: :math:`(x_n - \\bar x)/\\sigma_x`.
+
+    With the default ``ddof=0``, :math:`\\sigma_x` divides by :math:`N` (the book's standardisation);
+    ``ddof=1`` divides by :math:`N-1` instead (the sample standard deviation :math:`s`).
+    """
     x = as_float_array(x, "x", ndim=1, min_rows=2)
     return standardize(x, ddof=ddof).Z
 
