@@ -36,7 +36,8 @@ PRELOAD = (
     "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
     "sklearn", "sklearn.datasets", "sklearn.linear_model", "sklearn.model_selection",
     "sklearn.preprocessing", "sklearn.metrics", "sklearn.decomposition",
-    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "myst_nb", "myst_nb.ext.glue",
+    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger",
+    "myst_nb", "myst_nb.ext.glue",
     "nbformat", "jsonschema", "plotly.graph_objects", "plotly.io",
     "m4ml",
 )
