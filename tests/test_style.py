@@ -492,3 +492,57 @@ def test_inline_chain_check_on_a_synthetic_page():
         r"Outside a proof $a = b = c = d$.",                              # 12 fine
     ])
     assert _lines(inline_chain_offences(PageViews("synthetic", source))) == [2, 3]
+
+
+# ---------------------------------------------------------------- page length (issue 15, section 4)
+MAX_PROSE_WORDS = 2500   # the style guide: one page per section, 800-2500 words
+# Pages allowed to run over, each with the reason it cannot be split. Empty: every page that ran
+# over was split at a natural seam (calculus/hessian, optim/line_search, problems/clustering,
+# optim/logistic) or tightened.
+LONG_PAGES: dict[str, str] = {}
+
+
+def prose_words(v: PageViews) -> int:
+    """Words of prose a reader reads on the page: headings, text, theorem and exercise statements,
+    proofs and solutions, but not code, not mathematics, and not labels or directive options.
+    A role (a glued number, a cross-reference) counts as one word."""
+    text = "".join(" " if m not in " \n" else p for p, m in zip(v.prose, v.maths))
+    text = re.sub(r"^\s*:[\w-]+:.*$", " ", text, flags=re.M)          # directive options
+    text = re.sub(r"^\([\w-]+\)=\s*$", " ", text, flags=re.M)          # (label)= lines
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    text = re.sub(r"(?:`{3,}|:{3,})\{[\w:-]+\}", " ", text)          # directive markup, not titles
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`", "X", text)                    # a role is one word
+    text = re.sub(r"`[^`]*`", "X", text)                               # so is inline code
+    return len(re.findall(r"[A-Za-z0-9][\w'’.,-]*", text))
+
+
+@pytest.mark.parametrize("page", SECTIONS)
+def test_pages_stay_within_the_word_limit(page):
+    words = prose_words(views(page))
+    if page in LONG_PAGES:
+        pytest.skip(f"{page}: {words} words, allowed because {LONG_PAGES[page]}")
+    assert words <= MAX_PROSE_WORDS, (
+        f"book/{page}.md has {words} words of prose (code and mathematics not counted), more than "
+        f"the style guide's {MAX_PROSE_WORDS}: split it into two pages at a natural seam, keeping "
+        "its labels, and add the new page to _toc.yml and the chapter index")
+
+
+def test_prose_word_count_ignores_code_maths_and_markup():
+    source = "\n".join([
+        "---", "kernelspec: x", "---",
+        "(sec-x)=",
+        "# Two words",
+        "Three more words $a + b = c$ and {glue:text}`n:.1f` then `code`.",
+        ":::{prf:theorem} Named",
+        ":label: thm-x",
+        "Stated here.",
+        ":::",
+        "$$",
+        "x = y + z",
+        "$$",
+        "```{code-cell} ipython3",
+        "print('not counted at all')",
+        "```",
+    ])
+    # Two words | Three more words and X then X. | Named | Stated here.
+    assert prose_words(PageViews("t", source)) == 2 + 7 + 1 + 2
