@@ -4,7 +4,8 @@
     python scripts/run_page.py --exported book/foundations/probability.md [...]
 
 With --exported, each page is first exported as the notebook a reader downloads
-(book/_ext/notebook_export.py) and run alone in an empty temporary directory, with the
+(book/_ext/notebook_export.py; with the outputs of the last build when there is one, which
+running replaces) and run alone in an empty temporary directory, with the
 book's toolchain (MyST-NB, Jupyter Book, jupytext, jupyter-cache) made unimportable.
 
 A page passes if every cell runs without an error and nothing is written to
@@ -76,10 +77,12 @@ def run_exported(path: Path, timeout: int = 300) -> tuple[bool, float, str]:
 
     book = next(p for p in path.resolve().parents if (p / "_toc.yml").is_file())
     sys.path.insert(0, str(book / "_ext"))
-    from notebook_export import export
+    from notebook_export import LINKS_NAME, export, load_links
 
     page = path.resolve().relative_to(book).with_suffix("").as_posix()
-    nb = export(path, page=page, book=book)
+    # With the last build's outputs and links, as the site offers it; running replaces the outputs.
+    build = book / "_build"
+    nb = export(path, build / ".jupyter_cache", page=page, book=book, links=load_links(build / LINKS_NAME))
     with tempfile.TemporaryDirectory() as workdir:
         target = Path(workdir) / f"{page.replace('/', '-')}.ipynb"
         nbformat.write(nb, target)

@@ -291,3 +291,101 @@ def test_every_executed_page_offers_its_notebook_and_the_site_has_a_zip(built_bo
                    for h in links), f"{page}: no .ipynb download link"
     with zipfile.ZipFile(built_book / "_downloads" / "math4ml-notebooks.zip") as archive:
         assert sorted(archive.namelist()) == sorted(f"math4ml/{p}.ipynb" for p in notebooks)
+
+
+# ------------------------------------------------------------------ downloaded notebooks (issue 15)
+def exported_notebook(built_book: Path, page: str) -> dict:
+    import json
+
+    return json.loads((built_book / "_sources" / f"{page}.ipynb").read_text(encoding="utf-8"))
+
+
+def shown_output_cells(doc: BeautifulSoup) -> tuple[int, int]:
+    """Code cells of a built page that show an output, and the images among their outputs."""
+    cells = 0
+    for cell in doc.select("div.cell"):
+        out = cell.select_one("div.cell_output")
+        cells += bool(out and (out.get_text(strip=True) or out.select("img")))
+    return cells, len(doc.select("div.cell div.cell_output img"))
+
+
+def test_exported_notebooks_keep_the_outputs_of_the_build(built_book):
+    """A downloaded notebook reads like its page before it is run: the same code cells show an
+    output, with the same number of figures, and no output the page hides (glue records)."""
+    for page in [p for p in PAGES if is_notebook(p)]:
+        nb = exported_notebook(built_book, page)
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        with_output = [c for c in code if c.get("outputs")]
+        images = sum("image/png" in o.get("data", {}) for c in code for o in c.get("outputs", []))
+        assert (len(with_output), images) == shown_output_cells(soup(built_book, page)), (
+            f"{page}: the notebook has {len(with_output)} cells with outputs and {images} figures; "
+            f"the page shows {shown_output_cells(soup(built_book, page))}")
+        assert with_output, f"{page}: the notebook has no outputs"
+        hidden = [o for c in code for o in c.get("outputs", [])
+                  if any(k.startswith("application/papermill.record/") for k in o.get("data", {}))
+                  or "scrapbook" in o.get("metadata", {})]
+        assert not hidden, f"{page}: glue records left in the notebook's outputs"
+        assert all(c.get("execution_count") for c in with_output), f"{page}: an output without a count"
+
+
+MD_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]*)\)")
+
+
+def book_labels() -> set[str]:
+    """Every label the page sources define: targets, prf/exercise labels, equations, figures."""
+    from notebook_export import SourceLabels
+
+    return set(SourceLabels(BOOK).pages)
+
+
+def page_ids(built_book: Path, path: str, cache: dict) -> set[str]:
+    if path not in cache:
+        doc = BeautifulSoup((built_book / path).read_text(encoding="utf-8"), "html.parser")
+        cache[path] = {el["id"] for el in doc.find_all(id=True)}
+    return cache[path]
+
+
+def test_exported_notebooks_link_cross_references_to_the_published_book(built_book):
+    """No role, label or source path is left in a notebook's text: every cross-reference is a
+    Markdown link to the published page (html.baseurl), to an anchor that exists in the built
+    page, with the text the book shows; every glued number is filled in; every labelled
+    equation carries its number."""
+    import yaml
+    from notebook_export import XREF_ROLE
+
+    base = yaml.safe_load((BOOK / "_config.yml").read_text())["html"]["baseurl"]
+    assert base.startswith("https://") and base.endswith("/")
+    labels = book_labels()
+    assert len(labels) > 200
+    ids: dict[str, set[str]] = {}
+    n_links = 0
+    for page in [p for p in PAGES if is_notebook(p)]:
+        source = (BOOK / f"{page}.md").read_text(encoding="utf-8")
+        nb = exported_notebook(built_book, page)
+        prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        assert not re.search(r"\{[\w:-]+\}`", prose), f"{page}: a MyST role is left in the notebook"
+        assert not re.search(r"^\([\w-]+\)=|^:label:|^\$\$[ \t]*\(", prose, re.M), f"{page}: a label line is left"
+        for name in set(re.findall(r"\{glue(?::text)?\}`([^`:]+)", source)):
+            assert f"`{name}`" not in prose or f"`{name}`" in re.sub(r"\{glue[^}]*\}`[^`]*`", "", source), \
+                f"{page}: the glued value {name} is not filled in"
+        for text, url in MD_LINK.findall(prose):
+            if not url.startswith(base):
+                continue
+            n_links += 1
+            assert text.strip() and text.strip() not in labels and "../" not in text, \
+                f"{page}: link text {text!r} is a label or a path"
+            path, _, anchor = url.removeprefix(base).partition("#")
+            assert (built_book / path).is_file(), f"{page}: {url} is not a page of the book"
+            assert not anchor or anchor in page_ids(built_book, path, ids), \
+                f"{page}: {url} points to no anchor of {path}"
+        text = MD_LINK.sub(lambda m: m.group(1), prose)  # the words a reader sees
+        raw = sorted(l for l in labels if re.search(rf"(?<![\w-]){re.escape(l)}(?![\w-])", text))
+        assert not raw, f"{page}: label names shown as text: {raw[:5]}"
+        assert not re.search(r"(?<![\w/])\.\./\w", text), f"{page}: a source path is shown as text"
+        n_roles = len(XREF_ROLE.findall(source))
+        assert len([u for _, u in MD_LINK.findall(prose) if u.startswith(base)]) >= n_roles - \
+            source.count("{cite"), f"{page}: fewer links than cross-references"
+        tagged = set(re.findall(r"\\tag\{([\d.]+)\}", prose))
+        assert len(tagged) == len(re.findall(r"^[ \t]*\$\$[ \t]*\([\w-]+\)", source, re.M)), \
+            f"{page}: a labelled equation has no number in the notebook"
+    assert n_links > 500

@@ -1,4 +1,4 @@
-"""Tests of the results stated in book/optim/line_search.md.
+"""Tests of the results stated in book/optim/line_search.md and book/optim/backtracking.md.
 
 tests/test_optim_line_search.py (the editor's) already checks m4ml.optim itself: the Armijo step
 bound and the evaluation count on random quadratics, that the exact step minimises along the line

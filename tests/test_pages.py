@@ -10,6 +10,7 @@ The pages run two at a time (the machine has two cores), each in its own process
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -47,16 +48,45 @@ def test_exported_notebook_runs_alone_outside_the_book(page, runs):
 
 
 def test_plain_markdown_turns_myst_into_jupyter_markdown():
+    """Boxes become bold headings, glued values are filled in, references become the links the
+    build resolved (or what the sources give, without a build), labels disappear and a labelled
+    equation gets its number."""
     text = "\n".join([
         "(sec-x)=", "# Title", ":::{prf:theorem} Bayes", ":label: thm-x-bayes", "Statement.", ":::",
         "See {doc}`../linalg/inner_products`, {prf:ref}`thm-x-bayes` and {cite}`bishop2006pattern`.",
         "The accuracy is {glue:text}`acc:.1%` over {glue:text}`n` rows and {glue:text}`missing`.",
+        "$$", "a = b", "$$ (eq-x)",
         "```{exercise}", ":label: ex-x-1", "Do it.", "```",
     ])
-    out = plain_markdown(text, {"acc": 0.9567, "n": 569})
+    base = "https://example.org/book/"
+    links = {"{doc}`../linalg/inner_products`": [["Inner products", base + "linalg/inner_products.html"]],
+             "{prf:ref}`thm-x-bayes`": [["Theorem 2.1", base + "x.html#thm-x-bayes"]],
+             "{cite}`bishop2006pattern`": [["["], ["Bishop, 2006", base + "bibliography.html#id3"], ["]"]]}
+    out = plain_markdown(text, {"acc": 0.9567, "n": 569}, links=links, equations={"eq-x": "2.4"})
     assert out.splitlines() == [
         "# Title", "**Theorem (Bayes).**", "Statement.",
-        "See ../linalg/inner_products, thm-x-bayes and bishop2006pattern.",
+        f"See [Inner products]({base}linalg/inner_products.html), [Theorem 2.1]({base}x.html#thm-x-bayes)"
+        f" and [[Bishop, 2006]({base}bibliography.html#id3)].",
         "The accuracy is 95.7% over 569 rows and `missing`.",
+        "$$", "a = b", "\\tag{2.4}", "$$",
         "**Exercise.**", "Do it.",
     ]
+    # Without a build: the fallback resolves each role, and an unnumbered equation loses its label.
+    out = plain_markdown(text, {}, fallback=lambda role, content: [[f"<{role}>", base]])
+    assert f"See [<doc>]({base}), [<prf:ref>]({base}) and [<cite>]({base})." in out.splitlines()
+    assert "$$ (eq-x)" not in out and "\\tag" not in out
+
+
+def test_exporting_without_a_build_leaves_no_label_or_path():
+    """A page exported with no build (no outputs, no resolved links) still shows no label name,
+    role or source path: titles come from the pages, kinds from the directives."""
+    from notebook_export import SourceLabels, export
+
+    labels = set(SourceLabels(BOOK).pages)
+    for page in ("optim/logistic", "appendix/datasets"):
+        nb = export(BOOK / f"{page}.md", None, page=page, book=BOOK, links=None)
+        prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        shown = re.sub(r"\]\([^()\s]*\)", "]", prose)
+        assert not re.search(r"\{[\w:-]+\}`", shown) and "../" not in shown
+        assert not [lab for lab in labels if re.search(rf"(?<![\w-]){re.escape(lab)}(?![\w-])", shown)]
+        assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")

@@ -425,3 +425,124 @@ def test_notation_checks_on_a_synthetic_page():
     assert _lines(ridge_lambda_offences(page)) == [10, 11, 12, 19, 20]
     macros = {"R", "vx", "mA", "mX", "vw", "Var", "Cov", "Corr"}
     assert _lines(undefined_macro_offences(page, macros)) == [14]
+
+
+# ---------------------------------------------------------------- proofs (issue 15, section 4)
+# A relation at the top level of a formula: =, <, >, \le, \ge, \leq, \geq, \approx, \equiv, \to.
+# Relations inside braces, brackets or parentheses (events, sets, subscripts, [k = y]) are not steps.
+_RELATION = r"(?<![<>!\\])(?:=|<|>|\\le(?:q)?(?![a-z])|\\ge(?:q)?(?![a-z])|\\approx|\\equiv|\\to(?![a-z]))"
+
+
+def _top_level(tex: str) -> str:
+    previous = None
+    while previous != tex:
+        previous = tex
+        tex = re.sub(r"\{[^{}]*\}|\([^()]*\)|\[[^\[\]]*\]", "()", tex)
+    return tex
+
+
+def inline_chain_offences(v: PageViews) -> list[str]:
+    r"""In a proof, a chain of three or more relations written in the running text.
+
+    The steps of such a chain go in a displayed ``aligned`` block, one step a line, with the
+    reason beside each (``&& \text{(Cauchy–Schwarz)}``). A chain is one inline formula, continued
+    by the next formulas of the same paragraph that begin with a relation (``$a = b$, so
+    $= c$``). A run of equal or ordered values written with dots (``$0 \le \lambda_1 \le \dots
+    \le \lambda_D$``) states one fact, not steps, and is allowed."""
+    found = []
+    for proof in re.finditer(r"^(:{3,})\{prf:proof\}[^\n]*\n(.*?)^\1[ \t]*$", v.source, re.S | re.M):
+        body = re.sub(r"\$\$.*?\$\$", lambda m: re.sub(r"[^\n]", " ", m.group(0)), proof.group(2),
+                      flags=re.S)
+        for paragraph in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", body):
+            chain, start, text = 0, 0, ""
+            for m in re.finditer(r"(?<!\$)\$([^$]+?)\$(?!\$)", paragraph.group(0)):
+                tex = _top_level(m.group(1))
+                steps = len(re.findall(_RELATION, tex))
+                if chain and re.match(r"\s*" + _RELATION, tex):
+                    chain, text = chain + steps, text + " … " + m.group(1)
+                else:
+                    chain, start, text = steps, m.start(), m.group(1)
+                if chain >= 3 and not re.search(r"\\[lc]?dots", text):
+                    offset = proof.start(2) + paragraph.start() + start
+                    found.append(v.where(offset, text))
+                    chain = 0
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_proofs_display_their_chains(page):
+    _fail(inline_chain_offences(views(page)),
+          "a proof chains three or more relations in the running text: put the steps in a displayed "
+          "aligned block, one a line, with the reason beside each")
+
+
+def test_inline_chain_check_on_a_synthetic_page():
+    source = "\n".join([
+        ":::{prf:proof}",
+        r"So $a = b = c = d$ by the rules.",                              # 2  chain of 3
+        r"Then $x \le y$, and $\le z$, hence $= w$.",                      # 3  chain of 3 in parts
+        r"Events $\P(X=x, Y=y) = \P(X=x)\,\P(Y=y)$ and $a = b$.",          # 4  fine
+        r"Ordered $0 \le \lambda_1 \le \dots \le \lambda_D$.",            # 5  fine (dots)
+        "",
+        "$$",
+        r"\begin{aligned} a &= b && \text{(r)}\\ &= c \\ &= d \end{aligned}",  # 8 fine (display)
+        "$$",
+        r"Two steps $a \le b \le c$ are fine.",                           # 10 fine
+        ":::",
+        r"Outside a proof $a = b = c = d$.",                              # 12 fine
+    ])
+    assert _lines(inline_chain_offences(PageViews("synthetic", source))) == [2, 3]
+
+
+# ---------------------------------------------------------------- page length (issue 15, section 4)
+MAX_PROSE_WORDS = 2500   # the style guide: one page per section, 800-2500 words
+# Pages allowed to run over, each with the reason it cannot be split. Empty: every page that ran
+# over was split at a natural seam (calculus/hessian, optim/line_search, problems/clustering,
+# optim/logistic) or tightened.
+LONG_PAGES: dict[str, str] = {}
+
+
+def prose_words(v: PageViews) -> int:
+    """Words of prose a reader reads on the page: headings, text, theorem and exercise statements,
+    proofs and solutions, but not code, not mathematics, and not labels or directive options.
+    A role (a glued number, a cross-reference) counts as one word."""
+    text = "".join(" " if m not in " \n" else p for p, m in zip(v.prose, v.maths))
+    text = re.sub(r"^\s*:[\w-]+:.*$", " ", text, flags=re.M)          # directive options
+    text = re.sub(r"^\([\w-]+\)=\s*$", " ", text, flags=re.M)          # (label)= lines
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    text = re.sub(r"(?:`{3,}|:{3,})\{[\w:-]+\}", " ", text)          # directive markup, not titles
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`", "X", text)                    # a role is one word
+    text = re.sub(r"`[^`]*`", "X", text)                               # so is inline code
+    return len(re.findall(r"[A-Za-z0-9][\w'’.,-]*", text))
+
+
+@pytest.mark.parametrize("page", SECTIONS)
+def test_pages_stay_within_the_word_limit(page):
+    words = prose_words(views(page))
+    if page in LONG_PAGES:
+        pytest.skip(f"{page}: {words} words, allowed because {LONG_PAGES[page]}")
+    assert words <= MAX_PROSE_WORDS, (
+        f"book/{page}.md has {words} words of prose (code and mathematics not counted), more than "
+        f"the style guide's {MAX_PROSE_WORDS}: split it into two pages at a natural seam, keeping "
+        "its labels, and add the new page to _toc.yml and the chapter index")
+
+
+def test_prose_word_count_ignores_code_maths_and_markup():
+    source = "\n".join([
+        "---", "kernelspec: x", "---",
+        "(sec-x)=",
+        "# Two words",
+        "Three more words $a + b = c$ and {glue:text}`n:.1f` then `code`.",
+        ":::{prf:theorem} Named",
+        ":label: thm-x",
+        "Stated here.",
+        ":::",
+        "$$",
+        "x = y + z",
+        "$$",
+        "```{code-cell} ipython3",
+        "print('not counted at all')",
+        "```",
+    ])
+    # Two words | Three more words and X then X. | Named | Stated here.
+    assert prose_words(PageViews("t", source)) == 2 + 7 + 1 + 2

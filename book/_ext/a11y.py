@@ -16,7 +16,8 @@ replacement finds nothing and the axe test fails loudly, instead of the fix sile
 * MyST-NB's "Show code cell source" toggles have the ``aria-label`` "Toggle hidden content",
   which hides their visible text from the accessible name (WCAG 2.5.3): drop it.
 
-``m4ml.css`` also darkens links inside theorem, exercise and solution boxes in the light theme,
+``m4ml.css`` also prints glued numbers in the weight of the surrounding text, and darkens links
+inside theorem, exercise and solution boxes in the light theme,
 where the theme's link colour on the boxes' pale tints falls just short of a 4.5:1 contrast ratio
 (WCAG 1.4.3).
 """
