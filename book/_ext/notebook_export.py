@@ -407,24 +407,15 @@ def export(source: Path, cache_dir: Path | None = None, *, page: str = "", book:
     return nb
 
 
-def _cache_stamp(source: Path, cache_dir: Path) -> float:
-    """When the build last stored a run of this page (0 when it has none)."""
-    try:
-        from jupyter_cache import get_cache
-
-        record = get_cache(str(cache_dir)).match_cache_notebook(jupytext.read(source))
-        return record.created.timestamp()
-    except Exception:  # noqa: BLE001
-        return 0.0
-
-
 def export_all(out_dir: Path, *, book: Path = BOOK, cache_dir: Path | None = None,
                links_path: Path | None = None) -> list[Path]:
     """Write every notebook page as ``out_dir/<page>.ipynb`` and the zip of all; return the paths."""
     cache_dir = cache_dir if cache_dir is not None else book / "_build" / ".jupyter_cache"
     links_path = links_path if links_path is not None else book / "_build" / LINKS_NAME
     links = load_links(links_path)
-    inputs = [HERE] + ([links_path] if links_path.is_file() else [])
+    inputs = [p for p in (HERE, links_path) if p.is_file()]
+    # every execution of a page writes its notebook under <cache>/executed/<hash>/
+    last_run = max((p.stat().st_mtime for p in cache_dir.glob("executed/*/*")), default=0.0)
     written = []
     for page in toc_pages(book):
         source = book / f"{page}.md"
@@ -432,9 +423,9 @@ def export_all(out_dir: Path, *, book: Path = BOOK, cache_dir: Path | None = Non
             continue
         target = out_dir / f"{page}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        # An export newer than its page, the exporter, the resolved references and the page's
-        # last run is still right (a page's outputs change when its code or the package does).
-        newest = max([p.stat().st_mtime for p in [source, *inputs]] + [_cache_stamp(source, cache_dir)])
+        # An export newer than its page, the exporter, the resolved references and the last
+        # execution of any page is still right.
+        newest = max([p.stat().st_mtime for p in [source, *inputs]] + [last_run])
         if not (target.is_file() and target.stat().st_mtime >= newest):
             nbformat.write(export(source, cache_dir, page=page, book=book, links=links), target)
         written.append(target)
@@ -528,9 +519,15 @@ def _write_notebooks(app, exception) -> None:
         return  # a single-page build (`jupyter-book build page.md`) has no book to export
     build = Path(app.outdir).parent
     links_path = build / LINKS_NAME
-    table = json.dumps(resolve_links(app, book), indent=1, sort_keys=True, ensure_ascii=False)
-    if not links_path.is_file() or links_path.read_text(encoding="utf-8") != table:
-        links_path.write_text(table, encoding="utf-8")  # rewritten only when a reference changed
+    # Titles and numbers change only when Sphinx reads documents again (a changed page or table
+    # of contents makes it re-read them); otherwise the table of the last build still holds.
+    fresh = links_path.is_file() and links_path.stat().st_mtime >= HERE.stat().st_mtime
+    if getattr(app, "m4ml_docs_read", 1) or not fresh:
+        table = json.dumps(resolve_links(app, book), indent=1, sort_keys=True, ensure_ascii=False)
+        if not links_path.is_file() or links_path.read_text(encoding="utf-8") != table:
+            links_path.write_text(table, encoding="utf-8")  # rewritten only when a reference changed
+        else:
+            links_path.touch()  # checked against this exporter
     sources = Path(app.outdir) / "_sources"
     paths = export_all(sources, book=book, cache_dir=build / ".jupyter_cache", links_path=links_path)
     archive = Path(app.outdir) / "_downloads" / ZIP_NAME
@@ -538,9 +535,14 @@ def _write_notebooks(app, exception) -> None:
         write_zip(paths, sources, archive)
 
 
+def _count_read(app, env, docnames) -> None:
+    app.m4ml_docs_read = len(docnames)
+
+
 def setup(app) -> dict:
     # before sphinx-book-theme builds its download menu (priority 501) from ipynb_source
     app.connect("html-page-context", _set_download, priority=400)
+    app.connect("env-before-read-docs", _count_read)
     app.connect("build-finished", _write_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
