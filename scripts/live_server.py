@@ -32,9 +32,9 @@ Security model. Only the person who started `make serve` may run code:
 
 Speed. `WarmKernelManager` keeps a spare kernel that has already imported the libraries
 the pages use (kernel_zygote.PRELOAD, every module the served pages' code imports, and
-every m4ml module). A request for a new kernel
-gets the spare, moved to the page's folder, and a new spare starts a few seconds later.
-The spare's user namespace is empty, as a fresh kernel's is: only the imports are shared.
+every m4ml module). A request for a new kernel gets the spare, moved to the page's
+folder, and a new spare starts a few seconds later. The spare's user namespace is empty,
+as a fresh kernel's is: only the imports are shared.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import datetime, timezone
 from html import unescape
 from pathlib import Path
 
@@ -204,7 +205,6 @@ class WarmKernelManager(AsyncMappingKernelManager):
             self.warm_code = WARM_CODE.format(names=sorted(PRELOAD))
         self._spare_tasks: list[asyncio.Task] = []  # each resolves to a warm kernel id
         self._spare_ids: set[str] = set()
-        self.handed_out = 0
 
     # -- the pool --------------------------------------------------------------------------
 
@@ -223,7 +223,7 @@ class WarmKernelManager(AsyncMappingKernelManager):
         try:
             await self.run_silently(kernel_id, self.warm_code)
         except Exception:
-            self.log.warning("a spare kernel failed to warm up; it starts cold", exc_info=True)
+            self.log.warning("a spare kernel failed to warm up; it imports on demand", exc_info=True)
         return kernel_id
 
     async def run_silently(self, kernel_id: str, code: str, timeout: float = 120) -> None:
@@ -261,15 +261,22 @@ class WarmKernelManager(AsyncMappingKernelManager):
         if kernel_id is None and name == self.default_kernel_name:
             spare = await self._take_spare()
             if spare is not None:
-                if path is not None:
-                    cwd = self.cwd_for_path(path)
-                    await self.run_silently(spare, f"__import__('os').chdir({cwd!r})")
-                    # a restart (the reader's "restart" button) starts it there too
-                    self.get_kernel(spare)._launch_args["cwd"] = cwd
-                self.handed_out += 1
-                self.log.info("Kernel handed out warm: %s", spare)
-                return spare
+                try:
+                    return await self._hand_out(spare, path)
+                except Exception:
+                    self.log.warning("a spare kernel could not be handed out", exc_info=True)
+                    await self.shutdown_kernel(spare, now=True)
         return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+
+    async def _hand_out(self, kernel_id: str, path: str | None) -> str:
+        kernel = self.get_kernel(kernel_id)
+        if path is not None:
+            cwd = self.cwd_for_path(path)
+            await self.run_silently(kernel_id, f"__import__('os').chdir({cwd!r})")
+            kernel._launch_args["cwd"] = cwd  # the reader's "restart" starts it there too
+        kernel.last_activity = datetime.now(timezone.utc)  # idle from now, not since its warm-up
+        self.log.info("Kernel handed out warm: %s", kernel_id)
+        return kernel_id
 
     def list_kernels(self) -> list[dict]:
         return [k for k in super().list_kernels() if k["id"] not in self._spare_ids]

@@ -7,13 +7,15 @@
  *      address that `make serve` printed (…#token=…) put it (live_code.py's TOKEN_PICKUP);
  *      otherwise _static/live-code/config.json names a BinderHub or a JupyterHub, or
  *      nothing, and the reader is told, in the page, how to run the code on their own;
- *   2. load Thebe 0.9.3 and the MathJax 2 shim from the site itself;
+ *   2. load Thebe 0.9.3 (already loaded in the background in a tab that holds a token)
+ *      and the MathJax 2 shim from the site itself;
  *   3. turn each shown code cell into an editor, with the page's hidden cells (imports,
  *      glue) in their places but invisible;
- *   4. start a kernel (under `make serve`, one that has already imported the libraries)
- *      and run the hidden set-up cells at the top of the page. Running a cell first runs,
- *      once, every earlier cell that has not run yet in this kernel, so cells work in any
- *      order the reader picks.
+ *   4. start a kernel (under `make serve`: this page's own, one that has already imported
+ *      the libraries, shut down when the reader leaves the page) and run the hidden set-up
+ *      cells at the top of the page. Running a cell first runs, once, every earlier cell
+ *      that has not run yet in this kernel, so cells work in any order the reader picks;
+ *      a cell run before the kernel is ready waits for it.
  * window.m4mlLive exposes the state for the tests.
  */
 (function () {
@@ -71,7 +73,7 @@
         throw needsHelp("token");
       }
       if (!r.ok) throw new Error(base + "api/status: HTTP " + r.status);
-      return { where: "this computer", useBinder: false, path: folder, serverSettings: {
+      return { where: "this computer", local: true, useBinder: false, path: folder, serverSettings: {
         baseUrl: base, token: token, appendToken: true } };
     });
   }
@@ -166,15 +168,39 @@
     });
   }
 
+  // Thebe's 1.5 MB script, loaded once (in the background under `make serve`, see below).
+  var thebeScript = null;
+  function loadThebeScript() {
+    if (!thebeScript) {
+      window.thebeRequireJsUrl = staticUrl("thebe/require.js"); // read by the patched index.js
+      thebeScript = window.thebelab ? Promise.resolve() : loadScript(staticUrl("thebe/index.js"));
+      thebeScript.catch(function () { thebeScript = null; });
+    }
+    return thebeScript;
+  }
+
+  // Its style sheet and the MathJax 2 shim only once the reader asks for live code.
   function loadThebe() {
-    if (window.thebelab) return Promise.resolve();
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = staticUrl("thebe/thebe.css");
-    document.head.appendChild(css);
-    window.thebeRequireJsUrl = staticUrl("thebe/require.js"); // read by the patched index.js
-    return loadScript(staticUrl("live-code/mathjax2-shim.js")).then(function () {
-      return loadScript(staticUrl("thebe/index.js"));
+    if (!document.querySelector("link[href$='thebe/thebe.css']")) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = staticUrl("thebe/thebe.css");
+      document.head.appendChild(css);
+    }
+    return loadThebeScript().then(function () {
+      return loadScript(staticUrl("live-code/mathjax2-shim.js"));
+    });
+  }
+
+  // A tab that holds a `make serve` token will likely ask for live code: fetch and compile
+  // Thebe while the reader reads, so that Live Code does not wait for it.
+  function hasToken() {
+    try { return Boolean(sessionStorage.getItem(TOKEN_KEY)); } catch (e) { return false; }
+  }
+  if (document.getElementById("m4ml-live-cells") && hasToken()) {
+    window.addEventListener("load", function () {
+      var later = window.requestIdleCallback || function (f) { return setTimeout(f, 500); };
+      later(function () { loadThebeScript().catch(function () {}); }, { timeout: 5000 });
     });
   }
 
@@ -255,6 +281,28 @@
     });
   }
 
+  // Under `make serve`, a session of its own for this page in this tab: Jupyter gives every
+  // session path one kernel, so two pages of a folder (or two tabs) must not name the same
+  // one. The notebook need not exist; its kernel starts in the folder that holds it. (On a
+  // JupyterHub the pages of a folder share one kernel, which nothing here shuts down.)
+  function sessionPath(dir) {
+    var page = decodeURIComponent(location.pathname.split("/").pop() || "index").replace(/\.html$/, "");
+    var id = Math.random().toString(36).slice(2, 10);
+    return [dir, page + "-" + id + ".ipynb"].filter(Boolean).join("/");
+  }
+
+  // `make serve`: the kernel is this tab's; leaving the page shuts it down (not when the page
+  // only goes into the back-forward cache, from which it may come back).
+  function shutDownOnLeave(where) {
+    window.addEventListener("pagehide", function (evt) {
+      if (evt.persisted || !live.session) return;
+      fetch(where.serverSettings.baseUrl + "api/sessions/" + live.session.id, {
+        method: "DELETE", keepalive: true, credentials: "omit",
+        headers: { Authorization: "token " + where.serverSettings.token },
+      });
+    });
+  }
+
   function start() {
     var template = document.getElementById("m4ml-live-cells");
     var folder = template ? template.dataset.folder : "";
@@ -271,7 +319,8 @@
           mountActivateWidget: false, mountStatusWidget: false, predefinedOutput: true,
           mathjaxUrl: staticUrl("live-code/mathjax2-shim.js"),
           codeMirrorConfig: { mode: "python", theme: "default" },
-          kernelOptions: { kernelName: template ? template.dataset.kernel : "python3", path: where.path || "/" },
+          kernelOptions: { kernelName: template ? template.dataset.kernel : "python3",
+                           path: where.local ? sessionPath(where.path) : where.path || "/" },
           savedSessionOptions: { enabled: false },
         };
         if (where.serverSettings) options.serverSettings = where.serverSettings;
@@ -281,6 +330,7 @@
         return started;
       }).then(function () {
         live.session = window.thebe.session;
+        if (where.local) shutDownOnLeave(where);
         say("Live code is on (" + where.where + "): edit a cell and select run.", "ready");
         // Run the hidden set-up cells at the top (imports) now, while the reader edits.
         var boxes = Array.prototype.slice.call(document.querySelectorAll(".thebe-cell"));

@@ -45,7 +45,7 @@ PROVIDERS = {
 DEFAULTS = {"provider": "local", "ref": "main", "path_to_book": "book"}
 
 # Inlined in every page (the reader may open any address `make serve` prints): a fragment
-# "#token=..." goes into this tab's sessionStorage and out of the address bar and history.
+# "#token=..." goes into this tab's sessionStorage and out of the address bar.
 TOKEN_PICKUP = """(function () {
   var m = /^#token=([A-Za-z0-9_-]{32,})$/.exec(location.hash);
   if (!m) return;
