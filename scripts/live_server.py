@@ -188,11 +188,11 @@ class WarmKernelManager(AsyncMappingKernelManager):
     """Hands out kernels that have already imported the book's libraries.
 
     ``spares`` kernels of the default kind are kept started and warm. A request for a
-    new kernel takes one (waiting for it if it is still warming up), moves it to the
-    folder the request names, as a kernel started there would be, and starts a
-    replacement ``refill_delay`` seconds later, so that the replacement's imports do not
-    compete with the reader's first cells for the processor. Spares are never culled
-    and are not listed by the API until they are handed out.
+    new kernel takes a warm one (or, if none is ready yet, gets a new kernel as usual),
+    moves it to the folder the request names, as a kernel started there would be, and
+    starts a replacement ``refill_delay`` seconds later, so that the replacement's imports
+    do not compete with the reader's first cells for the processor. Spares are never
+    culled and are not listed by the API until they are handed out.
     """
 
     spares = Integer(1, config=True, help="warm kernels kept ready")
@@ -241,14 +241,16 @@ class WarmKernelManager(AsyncMappingKernelManager):
             raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
     async def _take_spare(self) -> str | None:
-        while self._spare_tasks:
-            task = self._spare_tasks.pop(0)
+        """A warm spare, if one is ready. One still warming up is left for a later request:
+        it has more to import than a page needs, so a new kernel is no slower."""
+        for task in [t for t in self._spare_tasks if t.done()]:
+            self._spare_tasks.remove(task)
             asyncio.get_running_loop().call_later(self.refill_delay, self.fill_pool)
-            try:
-                kernel_id = await task
-            except Exception:
-                self.log.warning("a spare kernel did not start", exc_info=True)
+            if task.cancelled() or task.exception() is not None:
+                error = None if task.cancelled() else task.exception()
+                self.log.warning("a spare kernel did not start: %r", error)
                 continue
+            kernel_id = task.result()
             self._spare_ids.discard(kernel_id)
             if kernel_id in self and await self.get_kernel(kernel_id).is_alive():
                 return kernel_id
@@ -277,6 +279,15 @@ class WarmKernelManager(AsyncMappingKernelManager):
         kernel.last_activity = datetime.now(timezone.utc)  # idle from now, not since its warm-up
         self.log.info("Kernel handed out warm: %s", kernel_id)
         return kernel_id
+
+    def pre_start_kernel(self, kernel_name, kwargs):
+        km, kernel_name, kernel_id = super().pre_start_kernel(kernel_name, kwargs)
+        if km.transport == "ipc":
+            # jupyter_client numbers a kernel's sockets after the files that already exist, so
+            # two kernels starting at once (a spare and a reader's) could pick the same ones and
+            # receive each other's messages. One file prefix per kernel rules that out.
+            km.ip = os.path.join(os.path.dirname(km.ip), kernel_id)
+        return km, kernel_name, kernel_id
 
     def list_kernels(self) -> list[dict]:
         return [k for k in super().list_kernels() if k["id"] not in self._spare_ids]

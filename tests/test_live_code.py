@@ -10,10 +10,10 @@ server's own origin (or from no browser origin at all, like curl with the token)
 Speed: a new kernel comes warm (the book's libraries imported) yet fresh (empty namespace,
 in its page's folder). In Chromium, the real "Live Code" menu item on built pages: open
 the printed address, edit a number, run, see the new output, typeset math, get a kernel of
-each page's own that ends when the page is left; the time from
-the click to the first output is measured and written to book/_build/live-code-timing.json
-(never asserted: it depends on the machine). Without a server, the page says in words and
-links what to do instead.
+each page's own that ends when the page is left; the time from the click to the first
+output is measured and written to book/_build/live-code-timing.json (never asserted: it
+depends on the machine). Without a server, the page says in words and links what to do
+instead.
 
 Set M4ML_HTML=/path/to/_build/html to point the book tests at a build of your own
 instead of building the book (`make book`) first.
@@ -38,9 +38,6 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from live_server import WarmKernelManager  # noqa: E402
 
 SERVE = ROOT / "scripts" / "serve.py"
 OTHER_ORIGIN = "http://evil.example"
@@ -144,7 +141,7 @@ def served(tmp_path_factory):
     (html / "index.html").write_text("<!doctype html><title>t</title><p>tiny site</p>")
     server = Served(html)
     yield server
-    server.stop()
+    print(f"serve.py said:\n{server.stop()}")  # shown by pytest when a test failed
     assert not jupyter_alive(server.api), "the Jupyter server outlived `make serve`"
 
 
@@ -250,6 +247,43 @@ def kernel_request(served, token: str | None, origin: str | None, method="POST",
 def delete_kernel(served, kernel_id: str) -> None:
     status, _, _ = kernel_request(served, served.token, None, "DELETE", f"/api/kernels/{kernel_id}")
     assert status == 204
+
+
+# -- warm kernels ---------------------------------------------------------------------------------
+
+# What a new kernel looks like from inside: its folder, its user namespace (names a fresh IPython
+# kernel does not hide), its execution count, and whether the book's libraries are imported.
+INSPECT = ("print(__import__('json').dumps({'cwd': __import__('os').getcwd(), "
+           "'names': [k for k in get_ipython().user_ns if not k.startswith('_') "
+           "and k not in get_ipython().user_ns_hidden], "
+           "'count': get_ipython().execution_count, "
+           "'warm': all(m in __import__('sys').modules for m in ('sklearn', 'm4ml.regression'))}))")
+
+
+def start_session(served, path: str) -> tuple[str, str]:
+    """Start a session as Thebe does (POST /api/sessions); return its id and its kernel's."""
+    status, body, _ = kernel_request(served, served.token, served.site, "POST", "/api/sessions", body={
+        "path": path, "name": Path(path).name, "type": "notebook", "kernel": {"name": "python3"}})
+    assert status == 201, body
+    model = json.loads(body)
+    return model["id"], model["kernel"]["id"]
+
+
+def test_a_new_kernel_is_warm_yet_fresh_and_starts_in_its_pages_folder(served):
+    # The first kernel this server hands out: the spare it warmed before printing its address.
+    session, kernel_id = start_session(served, "preface/how_to_use.ipynb")
+    try:
+        seen = json.loads(run_in(served, kernel_id, INSPECT))
+        assert seen == {"cwd": str(ROOT / "book" / "preface"), "names": [], "count": 1, "warm": True}
+        # Restarted (the reader's restart button), it is a cold kernel, in the same folder.
+        status, _, _ = kernel_request(served, served.token, served.site, "POST",
+                                      f"/api/kernels/{kernel_id}/restart")
+        assert status == 200
+        seen = json.loads(run_in(served, kernel_id, INSPECT))
+        assert seen == {"cwd": str(ROOT / "book" / "preface"), "names": [], "count": 1, "warm": False}
+    finally:
+        status, _, _ = kernel_request(served, served.token, served.site, "DELETE", f"/api/sessions/{session}")
+        assert status == 204
 
 
 @pytest.mark.parametrize("case, token, origin, expected", [
@@ -372,41 +406,28 @@ def test_websocket_from_the_book_runs_code_in_the_books_environment(served, kern
     assert answer == "42"
 
 
-# -- warm kernels ---------------------------------------------------------------------------------
+def test_kernels_started_at_once_have_sockets_of_their_own(served):
+    """Kernels started together (a reader's and a spare, or two tabs) must not share sockets.
 
-# What a new kernel looks like from inside: its folder, its user namespace (names a fresh IPython
-# kernel does not hide), its execution count, and whether the book's libraries are imported.
-INSPECT = ("print(__import__('json').dumps({'cwd': __import__('os').getcwd(), "
-           "'names': [k for k in get_ipython().user_ns if not k.startswith('_') "
-           "and k not in get_ipython().user_ns_hidden], "
-           "'count': get_ipython().execution_count, "
-           "'warm': all(m in __import__('sys').modules for m in ('sklearn', 'm4ml.regression'))}))")
+    jupyter_client numbers Unix-socket kernels after the socket files that already exist;
+    two kernels starting at the same moment used to pick the same files and receive each
+    other's messages ("Invalid Signature"). Each kernel now has a file prefix of its own.
+    """
+    from concurrent.futures import ThreadPoolExecutor
 
-
-def start_session(served, path: str) -> tuple[str, str]:
-    """Start a session as Thebe does (POST /api/sessions); return its id and its kernel's."""
-    status, body, _ = kernel_request(served, served.token, served.site, "POST", "/api/sessions", body={
-        "path": path, "name": Path(path).name, "type": "notebook", "kernel": {"name": "python3"}})
-    assert status == 201, body
-    model = json.loads(body)
-    return model["id"], model["kernel"]["id"]
-
-
-def test_a_new_kernel_is_warm_yet_fresh_and_starts_in_its_pages_folder(served):
-    time.sleep(WarmKernelManager.refill_delay.default_value + 0.5)  # the spare taken earlier is replaced
-    session, kernel_id = start_session(served, "preface/how_to_use.ipynb")
+    with ThreadPoolExecutor(4) as pool:
+        started = list(pool.map(lambda _: kernel_request(served, served.token, None), range(4)))
+    ids = [json.loads(body)["id"] for status, body, _ in started if status == 201]
+    assert len(ids) == 4, [status for status, _, _ in started]
     try:
-        seen = json.loads(run_in(served, kernel_id, INSPECT))
-        assert seen == {"cwd": str(ROOT / "book" / "preface"), "names": [], "count": 1, "warm": True}
-        # Restarted (the reader's restart button), it is a cold kernel, in the same folder.
-        status, _, _ = kernel_request(served, served.token, served.site, "POST",
-                                      f"/api/kernels/{kernel_id}/restart")
-        assert status == 200
-        seen = json.loads(run_in(served, kernel_id, INSPECT))
-        assert seen == {"cwd": str(ROOT / "book" / "preface"), "names": [], "count": 1, "warm": False}
+        seen = [json.loads(run_in(served, k, "from ipykernel.kernelapp import IPKernelApp as A; "
+                                             "import json, os; print(json.dumps([A.instance().ip, os.getpid()]))"))
+                for k in ids]
+        prefixes, pids = zip(*seen)
+        assert len(set(prefixes)) == 4 and len(set(pids)) == 4, seen
     finally:
-        status, _, _ = kernel_request(served, served.token, served.site, "DELETE", f"/api/sessions/{session}")
-        assert status == 204
+        for k in ids:
+            delete_kernel(served, k)
 
 
 # -- the built book ---------------------------------------------------------------------------------
@@ -442,14 +463,14 @@ def live_site(book_html):
 
 
 @pytest.fixture
-def errors(page):
-    """The shared Playwright page (conftest: loopback-only route guard) and its page errors."""
+def errors(request):
+    """The page errors of the shared Playwright page (conftest: loopback-only route guard)."""
     from conftest import CHROMIUM
 
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed")
     found = []
-    page.on("pageerror", lambda err: found.append(str(err)))
+    request.getfixturevalue("page").on("pageerror", lambda err: found.append(str(err)))
     return found
 
 
@@ -497,7 +518,7 @@ def live_cells(page):
 
 @pytest.mark.book
 @pytest.mark.browser
-def test_edit_a_number_run_it_and_see_the_new_output(page, errors, live_site):
+def test_edit_a_number_run_it_and_see_the_new_output(errors, page, live_site):
     from playwright.sync_api import expect
 
     open_printed_address(page, live_site)
@@ -522,7 +543,7 @@ def test_edit_a_number_run_it_and_see_the_new_output(page, errors, live_site):
 
 @pytest.mark.book
 @pytest.mark.browser
-def test_live_output_typesets_math_with_the_sites_mathjax(page, errors, live_site):
+def test_live_output_typesets_math_with_the_sites_mathjax(errors, page, live_site):
     from playwright.sync_api import expect
 
     open_printed_address(page, live_site)
@@ -538,7 +559,7 @@ def test_live_output_typesets_math_with_the_sites_mathjax(page, errors, live_sit
 
 @pytest.mark.book
 @pytest.mark.browser
-def test_a_tab_without_the_printed_address_is_told_to_open_it(page, errors, live_site):
+def test_a_tab_without_the_printed_address_is_told_to_open_it(errors, page, live_site):
     """The same server, reached without the token (or with one of an earlier start): no kernel."""
     before = live_site.kernel_ids()
     for stale in (None, "x" * 43):
@@ -559,7 +580,7 @@ def test_a_tab_without_the_printed_address_is_told_to_open_it(page, errors, live
 
 @pytest.mark.book
 @pytest.mark.browser
-def test_each_page_gets_a_kernel_of_its_own_shut_down_when_left(page, errors, live_site):
+def test_each_page_gets_a_kernel_of_its_own_shut_down_when_left(errors, page, live_site):
     """Two pages of one folder do not share a kernel (nor its variables); leaving one ends its kernel."""
     open_printed_address(page, live_site)
     start_live_code(page, live_site.site, "preface/how_to_use")
@@ -593,7 +614,7 @@ def axe_violations(page, selector: str) -> list[str]:
 
 @pytest.mark.book
 @pytest.mark.browser
-def test_without_a_server_live_code_says_what_to_do_instead(page, errors, site_url, book_html):
+def test_without_a_server_live_code_says_what_to_do_instead(errors, page, site_url, book_html):
     """A plain static host (as a published copy is), and the pages opened as files."""
     page.route("file://**/*", lambda route: route.continue_())  # local files are no other host
     for where in (site_url, book_html.resolve().as_uri()):
@@ -664,7 +685,7 @@ TIMED_PAGES = ("preface/how_to_use", "calculus/hessian", "problems/clustering")
 
 @pytest.mark.book
 @pytest.mark.browser
-def test_time_from_live_code_to_the_first_output(page, errors, book_html):
+def test_time_from_live_code_to_the_first_output(errors, page, book_html):
     """Measured, never asserted (it depends on the machine): written to live-code-timing.json.
 
     Each run starts `make serve` afresh, as a reader who has just opened the printed address:
