@@ -11,6 +11,7 @@ NODE   := node_modules/.installed
 BOOK   := book
 HTML   := $(BOOK)/_build/html
 PORT   ?= 8000
+SPARES ?= 1
 
 .DEFAULT_GOAL := help
 .PHONY: help env book pdf book-all notebooks serve test test-fast bench lock clean clean-all
@@ -49,9 +50,9 @@ notebooks: $(STAMP) ## write every page as a Jupyter notebook, and a zip of all,
 	@test -d $(BOOK)/_build/.jupyter_cache || $(MAKE) book   # the prose's numbers come from the last build
 	$(BIN)/python $(BOOK)/_ext/notebook_export.py $(BOOK)/_build/notebooks
 
-serve: $(STAMP) ## preview the built book at http://127.0.0.1:$(PORT), with a Jupyter server for its live code (loopback only)
+serve: $(STAMP) ## serve the built book and its live code on 127.0.0.1:$(PORT); open the address it prints
 	@test -f $(HTML)/index.html || $(MAKE) book
-	$(BIN)/python scripts/serve.py --port $(PORT) --html $(HTML)
+	$(BIN)/python scripts/serve.py --port $(PORT) --html $(HTML) --spares $(SPARES)
 
 test: $(STAMP) $(NODE) ## run the whole suite: package tests, the book build, every page alone, offline and browser checks
 	$(BIN)/python scripts/ensure_chromium.py

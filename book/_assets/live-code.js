@@ -2,15 +2,20 @@
  *
  * "Live Code" in the rocket menu calls initThebeSBT() (sphinx-book-theme), which adds a
  * status button under the title and calls window.initThebe, defined here:
- *   1. find a Jupyter server: `make serve` answers _live/server.json with its loopback
- *      server and the token of this run; otherwise _static/live-code/config.json names a
- *      BinderHub or JupyterHub (or nothing, and the reader is told how to get one);
- *   2. load Thebe 0.9.3 and the MathJax 2 shim from the site itself;
+ *   1. find a Jupyter server: under `make serve`, _live/server.json says where its Jupyter
+ *      API is (same origin), and the token comes from this tab's sessionStorage, where the
+ *      address that `make serve` printed (…#token=…) put it (live_code.py's TOKEN_PICKUP);
+ *      otherwise _static/live-code/config.json names a BinderHub or a JupyterHub, or
+ *      nothing, and the reader is told, in the page, how to run the code on their own;
+ *   2. load Thebe 0.9.3 (already loaded in the background in a tab that holds a token)
+ *      and the MathJax 2 shim from the site itself;
  *   3. turn each shown code cell into an editor, with the page's hidden cells (imports,
  *      glue) in their places but invisible;
- *   4. start a kernel and run the hidden set-up cells at the top of the page. Running a
- *      cell first runs, once, every earlier cell that has not run yet in this kernel, so
- *      cells work in any order the reader picks.
+ *   4. start a kernel (under `make serve`: this page's own, one that has already imported
+ *      the libraries, shut down when the reader leaves the page) and run the hidden set-up
+ *      cells at the top of the page. Running a cell first runs, once, every earlier cell
+ *      that has not run yet in this kernel, so cells work in any order the reader picks;
+ *      a cell run before the kernel is ready waits for it.
  * window.m4mlLive exposes the state for the tests.
  */
 (function () {
@@ -46,30 +51,111 @@
     return value;
   }
 
-  // Thebe's options for where to run: the local `make serve` server, a BinderHub or a JupyterHub.
-  function serverOptions(folder) {
-    return getJson(new URL("_live/server.json", root).href).then(function (s) {
-      return { where: "this computer", useBinder: false, serverSettings: {
-        baseUrl: s.baseUrl, token: s.token, appendToken: true }, path: folder };
-    }, function () {
-      return getJson(staticUrl("live-code/config.json")).then(function (c) {
-        var bookPath = [c.path_to_book, folder].filter(Boolean).join("/");
-        if (c.provider === "binder") {
-          return { where: c.binderhub_url, useBinder: true, path: bookPath, binderOptions: {
-            binderUrl: c.binderhub_url, repo: c.repository, ref: c.ref || "main",
-            repoProvider: c.repo_provider || "git" } };
-        }
-        if (c.provider === "jupyterhub") {
-          var hub = c.jupyterhub_url.replace(/\/+$/, "");
-          var user = askOnce("m4ml-hub-user", "Your user name on " + hub + ":");
-          var token = askOnce("m4ml-hub-token", "A token from " + hub + "/hub/token (kept in this tab only):");
-          if (!user || !token) throw new Error("no JupyterHub user name or token given");
-          return { where: hub, useBinder: false, path: bookPath, serverSettings: {
-            baseUrl: hub + "/user/" + encodeURIComponent(user) + "/", token: token, appendToken: true } };
-        }
-        throw new Error("no server configured");
-      });
+  var TOKEN_KEY = "m4ml-live-token"; // written by live_code.py's TOKEN_PICKUP
+
+  // An error that the page explains in words and links (see showHelp) rather than by its message.
+  function needsHelp(kind) {
+    var err = new Error("live code: " + kind);
+    err.help = kind;
+    return err;
+  }
+
+  // `make serve`: the Jupyter API on this origin, with the token this tab was given.
+  function localServer(settings, folder) {
+    var base = new URL(settings.baseUrl, location.href).href;
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (!token) return Promise.reject(needsHelp("token"));
+    return fetch(base + "api/status", {
+      cache: "no-store", credentials: "omit", headers: { Authorization: "token " + token },
+    }).then(function (r) {
+      if (r.status === 403) { // a token of an earlier start of `make serve`
+        sessionStorage.removeItem(TOKEN_KEY);
+        throw needsHelp("token");
+      }
+      if (!r.ok) throw new Error(base + "api/status: HTTP " + r.status);
+      return { where: "this computer", local: true, useBinder: false, path: folder, serverSettings: {
+        baseUrl: base, token: token, appendToken: true } };
     });
+  }
+
+  // A published site: _static/live-code/config.json names a BinderHub or a JupyterHub.
+  function configuredServer(folder) {
+    return getJson(staticUrl("live-code/config.json")).then(function (c) {
+      var bookPath = [c.path_to_book, folder].filter(Boolean).join("/");
+      if (c.provider === "binder") {
+        return { where: c.binderhub_url, useBinder: true, path: bookPath, binderOptions: {
+          binderUrl: c.binderhub_url, repo: c.repository, ref: c.ref || "main",
+          repoProvider: c.repo_provider || "git" } };
+      }
+      if (c.provider === "jupyterhub") {
+        var hub = c.jupyterhub_url.replace(/\/+$/, "");
+        var user = askOnce("m4ml-hub-user", "Your user name on " + hub + ":");
+        var token = askOnce("m4ml-hub-token", "A token from " + hub + "/hub/token (kept in this tab only):");
+        if (!user || !token) throw new Error("no JupyterHub user name or token given");
+        return { where: hub, useBinder: false, path: bookPath, serverSettings: {
+          baseUrl: hub + "/user/" + encodeURIComponent(user) + "/", token: token, appendToken: true } };
+      }
+      throw needsHelp("none");
+    }, function () { throw needsHelp("none"); });
+  }
+
+  // Thebe's options for where to run: `make serve`'s own server, a BinderHub or a JupyterHub.
+  function serverOptions(folder) {
+    if (location.protocol === "file:") return Promise.reject(needsHelp("none"));
+    return getJson(new URL("_live/server.json", root).href).then(function (s) {
+      return localServer(s, folder);
+    }, function () {
+      return configuredServer(folder);
+    });
+  }
+
+  // Build an element: el("a", {href: u}, ["text", child, ...]).
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) {
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  function code(text) { return el("code", {}, [text]); }
+
+  // What to do when this copy of the book cannot run the page's code, in the page itself.
+  function showHelp(kind, template) {
+    var box = el("div", { "class": "admonition note m4ml-live-help", role: "note" });
+    var repo = template && template.dataset.repository;
+    if (kind === "token") {
+      box.append(el("p", { "class": "admonition-title" }, ["Live code: open the printed address"]),
+        el("p", {}, ["This page comes from ", code("make serve"), ", whose Jupyter server runs "
+          + "code only for the browser tab that opened the address it printed, the one that "
+          + "ends in ", code("#token=…"), ". Open that address again (it changes each time ",
+          code("make serve"), " starts), then come back to this page."]));
+    } else {
+      var link = document.querySelector("a.btn-download-notebook-button");
+      var name = link ? decodeURIComponent(link.pathname.split("/").pop()) : "the notebook";
+      var steps = el("ol");
+      steps.append(el("li", {}, link ? ["Download this page as a notebook: ",
+        el("a", { href: link.href, download: name }, [name]), "."]
+        : ["Download this page as a notebook (the download menu at the top)."]));
+      steps.append(el("li", {}, repo ? ["Install Jupyter and the book's package, ",
+        code("m4ml"), ":", el("pre", {}, [code('pip install jupyterlab "m4ml @ git+' + repo + '"')])]
+        : ["Install Jupyter and the book's package, ", code("m4ml"), "."]));
+      steps.append(el("li", {}, ["Open it: ", code("jupyter lab " + name), "."]));
+      box.append(el("p", { "class": "admonition-title" }, ["Run this page's code on your computer"]),
+        el("p", {}, ["Live code needs a Jupyter server, and this copy of the book has none. "
+          + "To run and change the code of this page:"]), steps);
+      if (repo) {
+        box.append(el("p", {}, ["Or clone ", el("a", { href: repo }, ["the book's repository"]),
+          " and run ", code("make serve"), ": the whole book then runs its code where you read it."]));
+      }
+    }
+    var button = document.querySelector(".thebe-launch-button");
+    var old = document.querySelector(".m4ml-live-help");
+    if (old) old.remove();
+    if (button) button.after(box);
+    else (document.querySelector("article") || document.body).prepend(box);
+    return box;
   }
 
   function loadScript(src) {
@@ -82,15 +168,39 @@
     });
   }
 
+  // Thebe's 1.5 MB script, loaded once (in the background under `make serve`, see below).
+  var thebeScript = null;
+  function loadThebeScript() {
+    if (!thebeScript) {
+      window.thebeRequireJsUrl = staticUrl("thebe/require.js"); // read by the patched index.js
+      thebeScript = window.thebelab ? Promise.resolve() : loadScript(staticUrl("thebe/index.js"));
+      thebeScript.catch(function () { thebeScript = null; });
+    }
+    return thebeScript;
+  }
+
+  // Its style sheet and the MathJax 2 shim only once the reader asks for live code.
   function loadThebe() {
-    if (window.thebelab) return Promise.resolve();
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = staticUrl("thebe/thebe.css");
-    document.head.appendChild(css);
-    window.thebeRequireJsUrl = staticUrl("thebe/require.js"); // read by the patched index.js
-    return loadScript(staticUrl("live-code/mathjax2-shim.js")).then(function () {
-      return loadScript(staticUrl("thebe/index.js"));
+    if (!document.querySelector("link[href$='thebe/thebe.css']")) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = staticUrl("thebe/thebe.css");
+      document.head.appendChild(css);
+    }
+    return loadThebeScript().then(function () {
+      return loadScript(staticUrl("live-code/mathjax2-shim.js"));
+    });
+  }
+
+  // A tab that holds a `make serve` token will likely ask for live code: fetch and compile
+  // Thebe while the reader reads, so that Live Code does not wait for it.
+  function hasToken() {
+    try { return Boolean(sessionStorage.getItem(TOKEN_KEY)); } catch (e) { return false; }
+  }
+  if (document.getElementById("m4ml-live-cells") && hasToken()) {
+    window.addEventListener("load", function () {
+      var later = window.requestIdleCallback || function (f) { return setTimeout(f, 500); };
+      later(function () { loadThebeScript().catch(function () {}); }, { timeout: 5000 });
     });
   }
 
@@ -135,10 +245,11 @@
     });
   }
 
-  // Run a cell after every earlier cell that has not run yet in this kernel.
-  function wireRunButtons(notebook) {
+  // Run a cell after every earlier cell that has not run yet in this kernel. A cell run
+  // before the kernel is ready (the buttons appear first) waits for it.
+  function wireRunButtons(notebook, kernelReady) {
     var done = new Set();
-    var chain = Promise.resolve();
+    var chain = kernelReady;
     live.executed = done;
     function runThrough(index) {
       chain = chain.then(function () {
@@ -170,6 +281,28 @@
     });
   }
 
+  // Under `make serve`, a session of its own for this page in this tab: Jupyter gives every
+  // session path one kernel, so two pages of a folder (or two tabs) must not name the same
+  // one. The notebook need not exist; its kernel starts in the folder that holds it. (On a
+  // JupyterHub the pages of a folder share one kernel, which nothing here shuts down.)
+  function sessionPath(dir) {
+    var page = decodeURIComponent(location.pathname.split("/").pop() || "index").replace(/\.html$/, "");
+    var id = Math.random().toString(36).slice(2, 10);
+    return [dir, page + "-" + id + ".ipynb"].filter(Boolean).join("/");
+  }
+
+  // `make serve`: the kernel is this tab's; leaving the page shuts it down (not when the page
+  // only goes into the back-forward cache, from which it may come back).
+  function shutDownOnLeave(where) {
+    window.addEventListener("pagehide", function (evt) {
+      if (evt.persisted || !live.session) return;
+      fetch(where.serverSettings.baseUrl + "api/sessions/" + live.session.id, {
+        method: "DELETE", keepalive: true, credentials: "omit",
+        headers: { Authorization: "token " + where.serverSettings.token },
+      });
+    });
+  }
+
   function start() {
     var template = document.getElementById("m4ml-live-cells");
     var folder = template ? template.dataset.folder : "";
@@ -186,16 +319,18 @@
           mountActivateWidget: false, mountStatusWidget: false, predefinedOutput: true,
           mathjaxUrl: staticUrl("live-code/mathjax2-shim.js"),
           codeMirrorConfig: { mode: "python", theme: "default" },
-          kernelOptions: { kernelName: template ? template.dataset.kernel : "python3", path: where.path || "/" },
+          kernelOptions: { kernelName: template ? template.dataset.kernel : "python3",
+                           path: where.local ? sessionPath(where.path) : where.path || "/" },
           savedSessionOptions: { enabled: false },
         };
         if (where.serverSettings) options.serverSettings = where.serverSettings;
         if (where.binderOptions) options.binderOptions = where.binderOptions;
         var started = thebelab.bootstrap(options); // cells are rendered before its first await
-        if (window.thebe.notebook) wireRunButtons(window.thebe.notebook);
+        if (window.thebe.notebook) wireRunButtons(window.thebe.notebook, started);
         return started;
       }).then(function () {
         live.session = window.thebe.session;
+        if (where.local) shutDownOnLeave(where);
         say("Live code is on (" + where.where + "): edit a cell and select run.", "ready");
         // Run the hidden set-up cells at the top (imports) now, while the reader edits.
         var boxes = Array.prototype.slice.call(document.querySelectorAll(".thebe-cell"));
@@ -206,15 +341,21 @@
       });
     }).catch(function (err) {
       console.warn("[live code]", err);
-      var local = location.hostname === "127.0.0.1" || location.hostname === "localhost";
-      say(local || location.protocol === "file:"
-        ? "Live code needs the book's Jupyter server: run `make serve` and open the address it prints."
-        : "Live code is not available on this copy of the book (" + err.message + ").", "failed");
+      if (err.help) {
+        showHelp(err.help, template);
+        say(err.help === "token" ? "Live code is off in this tab: see below."
+          : "Live code is not available on this copy of the book: see below.", "failed");
+      } else {
+        say("Live code is not available on this copy of the book (" + err.message + ").", "failed");
+      }
     });
   }
 
   window.initThebe = function () {
-    if (!live.started) live.started = start();
+    if (!live.started) {
+      live.clickedAt = performance.now();
+      live.started = start();
+    }
     return live.started;
   };
 })();

@@ -4,19 +4,24 @@ The reader opens the rocket menu and picks "Live Code". ``_assets/live-code.js``
 where to run the cells, loads Thebe 0.9.3 from the site itself (``_static/thebe``, see
 scripts/vendor.py) and turns the cells into editors with a run button:
 
-1. ``_live/server.json`` next to the site root: answered at run time by `make serve`
-   (scripts/serve.py) with its own loopback Jupyter server and the token of this run.
-   It is never a file of the build, so no token is ever published.
+1. under `make serve` (scripts/serve.py, scripts/live_server.py), the server answers
+   ``_live/server.json`` with where its Jupyter API is, on the same origin. The token is
+   never served: `make serve` prints an address whose fragment holds it (``#token=...``),
+   and ``TOKEN_PICKUP``, inlined in every page, moves it into the tab's sessionStorage.
+   The build holds no token and no server address;
 2. otherwise ``_static/live-code/config.json``, written here from the ``m4ml_live_code``
    setting of _config.yml (and editable in a deployed site without rebuilding):
-   ``provider: local`` (only `make serve`), ``binder`` (a BinderHub builds the
+   ``provider: local`` (only `make serve`: elsewhere the page explains, with links, how
+   to run its code on the reader's computer), ``binder`` (a BinderHub builds the
    repository) or ``jupyterhub`` (each reader's server on a course JupyterHub). See README.
 
 Cells hidden from the page (tag ``remove-cell``: imports, ``glue``) are still needed by
 the visible ones, so their code is shipped in a ``<template>`` and run, in page order,
-before the first cell the reader runs after them. sphinx-thebe (loaded by Jupyter Book)
-is kept for its CSS only: its CDN loader is dropped by offline_assets.py and its
-Binder-only page config is not written, since this extension passes all of Thebe's options.
+before the first cell the reader runs after them. The template also carries the
+repository's address (``repository: url:`` in _config.yml) for that explanation.
+sphinx-thebe (loaded by Jupyter Book) is kept for its CSS only: its CDN loader is dropped
+by offline_assets.py and its Binder-only page config is not written, since this extension
+passes all of Thebe's options.
 """
 
 from __future__ import annotations
@@ -38,6 +43,15 @@ PROVIDERS = {
     "jupyterhub": ("jupyterhub_url",),
 }
 DEFAULTS = {"provider": "local", "ref": "main", "path_to_book": "book"}
+
+# Inlined in every page (the reader may open any address `make serve` prints): a fragment
+# "#token=..." goes into this tab's sessionStorage and out of the address bar.
+TOKEN_PICKUP = """(function () {
+  var m = /^#token=([A-Za-z0-9_-]{32,})$/.exec(location.hash);
+  if (!m) return;
+  try { sessionStorage.setItem("m4ml-live-token", m[1]); } catch (e) { return; }
+  history.replaceState(history.state, "", location.pathname + location.search);
+})();"""
 
 
 def settings(app: Sphinx) -> dict:
@@ -103,10 +117,12 @@ def add_live_code(app: Sphinx, pagename, templatename, context, doctree) -> None
     if isinstance(kernel, str):
         kernel = json.loads(kernel)
     folder = PurePosixPath(pagename).parent.as_posix()
+    repository = (app.config.html_theme_options or {}).get("repository_url") or ""
     pres = "".join(f'<pre data-before="{k}">{html.escape(code)}</pre>' for k, code in hidden)
     context["body"] = context.get("body", "") + (
         f'<template id="m4ml-live-cells" data-kernel="{html.escape(kernel.get("name", "python3"))}" '
-        f'data-folder="{html.escape("" if folder == "." else folder)}" data-shown="{shown}">{pres}</template>'
+        f'data-folder="{html.escape("" if folder == "." else folder)}" data-shown="{shown}" '
+        f'data-repository="{html.escape(repository)}">{pres}</template>'
     )
 
 
@@ -126,6 +142,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_thebe")
     drop_thebe_page_config(app)
     app.connect("config-inited", check_config)
+    app.add_js_file(None, body=TOKEN_PICKUP, priority=100)  # every page, before other scripts
     app.connect("html-page-context", add_live_code, priority=502)  # after the theme's launch buttons
     app.connect("build-finished", copy_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
