@@ -144,7 +144,11 @@ def test_a_forked_kernel_gives_the_outputs_of_a_fresh_kernel(tmp_path):
                                          source_lines=None)
         return forked, fresh
 
-    forked, fresh = asyncio.run(both())
+    # In its own thread: other tests of the session (Playwright) may leave an event loop running.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        forked, fresh = pool.submit(lambda: asyncio.run(both())).result()
     assert forked.ok and fresh.ok, (forked.error, fresh.error)
 
     def outputs(result):

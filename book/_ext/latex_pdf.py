@@ -130,7 +130,9 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     elements.setdefault("pointsize", "11pt")
     elements.setdefault("fontpkg", r"\usepackage{lmodern}")
     elements.setdefault("sphinxsetup", SPHINXSETUP)
-    elements.setdefault("figure_align", "htbp")
+    # Figures stay where their code cell draws them ([H], from the float package Sphinx loads):
+    # a floating figure cannot sit inside an exercise or solution box ("Not in outer par mode").
+    elements.setdefault("figure_align", "H")
     config.latex_elements = elements
 
 
