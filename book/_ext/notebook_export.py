@@ -30,6 +30,7 @@ book's toolchain:
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import posixpath
 import re
@@ -89,7 +90,14 @@ def is_notebook(path: Path) -> bool:
 
 def base_url(book: Path = BOOK) -> str:
     """Where the book is published (``html.baseurl`` in ``_config.yml``), ending in a slash."""
-    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    path = book / "_config.yml"
+    return _base_url(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _base_url(path: Path, mtime_ns: int) -> str:
+    """Parsed once per version of the file: a build resolves hundreds of references."""
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
     url = (config.get("html") or {}).get("baseurl") or ""
     return url if not url or url.endswith("/") else url + "/"
 
