@@ -6,10 +6,13 @@ theme once MathJax has typeset it and its fonts have loaded. Solutions and hidde
 are opened first, so that the equations inside them are measured too. A displayed equation
 (``mjx-container[display="true"]``) is cut off when its typeset formula is wider than its box,
 which then clips it or scrolls sideways with no hint that it does; when it reaches past the
-article's content area; or when its equation number is drawn over it. None is allowed, and
-the failure lists page, width, theme, equation number (or label, or the start of the TeX) and
-the overflow in pixels. A long equation is broken over lines in the page source (``aligned``,
-``gathered``), never shrunk.
+article's content area; or when its equation number is drawn over it. An inline formula is cut
+off when it is wider than the line, where the theme clips it; and TeX that never became a
+formula (an unbalanced dollar, a formula line read as a list item) is printed raw, which is
+found as a TeX control word in the text. None is allowed, and the failure
+lists page, width, theme, equation number (or label, or the start of the TeX) and the overflow in
+pixels. A long equation is broken over lines in the page source (``aligned``, ``gathered``), and
+a long inline chain is displayed, never shrunk.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ THEMES = ("light", "dark")
 TOLERANCE = 0.5  # px: sub-pixel rounding of the layout
 
 # Opens every solution (sphinx-togglebutton) and every <details> (hidden code cells), then
-# measures each displayed equation. Returns [label, overflow px, what overflows] per problem,
-# and the number of equations measured.
+# measures each displayed equation and each inline formula. Returns [label, overflow px, what
+# overflows] per problem, and the number of displayed equations measured.
 MEASURE = """() => {
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
   document.querySelectorAll('details').forEach(d => { d.open = true; });
@@ -62,6 +65,25 @@ MEASURE = """() => {
     const [over, what] = checks.reduce((a, b) => (b[0] > a[0] ? b : a));
     if (over > %(tol)s) problems.push([label, Math.round(over), what]);
   }
+  // An inline formula wider than the line is clipped by its span (the theme hides overflow).
+  for (const span of document.querySelectorAll('article span.math')) {
+    const c = span.querySelector('mjx-container');
+    if (!c) continue;
+    const formula = c.querySelector('mjx-math').getBoundingClientRect();
+    if (formula.width === 0) continue;  // in a hidden output; the displayed check covers solutions
+    const box = span.getBoundingClientRect();
+    const over = Math.max(formula.right - box.right, formula.right - article.right, article.left - formula.left);
+    const label = 'inline ' + (tex.get(c) || c.textContent).trim().replace(/\\s+/g, ' ').slice(0, 60);
+    if (over > %(tol)s) problems.push([label, Math.round(over), 'clipped (too wide for a line)']);
+  }
+  // TeX that never became a formula (an unbalanced $, or a line of a formula read as a list
+  // item) is printed raw: a control word such as \\lVert in the text outside code and formulas.
+  const walker = document.createTreeWalker(document.querySelector('article.bd-article'), NodeFilter.SHOW_TEXT);
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    if (text.parentElement.closest('pre, code, .math, mjx-container, script, style, .cell_output, svg')) continue;
+    const raw = text.data.match(/\\\\[a-zA-Z]{2,}/);
+    if (raw) problems.push([text.data.trim().replace(/\\s+/g, ' ').slice(0, 60), null, 'raw TeX ' + raw[0]]);
+  }
   return [problems, equations.length];
 }""" % {"tol": TOLERANCE}
 
@@ -87,6 +109,7 @@ def cut_off(page, name: str) -> tuple[list[str], int]:
             set_theme(page, theme)
             found, counted = page.evaluate(MEASURE)
             problems += [f"{name} at {width} px, {theme}: equation {label} is {what} by {px} px"
+                         if px is not None else f"{name}: {what} in the text: {label}"
                          for label, px, what in found]
     return problems, counted
 
@@ -109,7 +132,7 @@ def test_the_book_has_displayed_equations_to_measure(site_page):
 
 
 def test_detector_reports_a_long_equation(site_page):
-    """The check can fail: a formula twice as wide as the column, with a number, is reported."""
+    """The check can fail: a numbered formula twice as wide as the column, and raw TeX, are reported."""
     open_typeset(site_page, f"{site_page.site}/calculus/gradients.html", 1280)
     site_page.evaluate("""() => {
       const div = document.createElement('div');
@@ -118,7 +141,11 @@ def test_detector_reports_a_long_equation(site_page):
       div.innerHTML = '<span class="eqno">(9.99)</span>\\\\[' +
         Array.from({length: 40}, (_, k) => 'x_{' + k + '}').join('+') + '\\\\]';
       document.querySelector('article.bd-article section').appendChild(div);
+      const p = document.createElement('p');
+      p.textContent = 'Then $\\\\lVert a + b';
+      document.querySelector('article.bd-article section').appendChild(p);
       return MathJax.typesetPromise([div]);
     }""")
     found, _ = site_page.evaluate(MEASURE)
-    assert [label for label, px, _ in found if px > 100] == ["(9.99)"], found
+    assert [label for label, px, _ in found if px and px > 100] == ["(9.99)"], found
+    assert [what for _, px, what in found if px is None] == ["raw TeX \\lVert"], found
