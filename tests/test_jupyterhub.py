@@ -16,7 +16,7 @@ then checks the following:
 
 Every process the hub started is ended when the tests finish, even after a failure.
 If the hub cannot start, the tests fail and show the hub's log. README.md gives the
-hub's configuration (the ``CONFIG`` below) and shows how to run these tests.
+configuration (``HUB_CONFIG`` and ``SERVER_CONFIG`` below) and shows how to run these tests.
 """
 
 from __future__ import annotations
@@ -175,6 +175,7 @@ class Hub:
             try:
                 status, _, _ = request(f"{self.url}/hub/api/")
                 if status == 200:
+                    self.seen |= descendants(self.proc.pid)  # the proxy
                     return
             except OSError:
                 pass
@@ -307,6 +308,24 @@ CELL = ("import os\n"
         "      m4ml.__version__, data.load_cancer().X.shape)")
 
 
+def guarded_page(context):
+    """A page of its own browser context (a reader of their own) whose requests to other
+    hosts than 127.0.0.1 are aborted; with the lists of those requests and of page errors."""
+    page = context.new_page()
+    blocked, errors = [], []
+
+    def guard(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    return page, blocked, errors
+
+
 def answer_prompts(page, user: str, token: str) -> list[str]:
     """Answer the page's questions as the reader would; return the questions asked."""
     questions = []
@@ -320,9 +339,10 @@ def answer_prompts(page, user: str, token: str) -> list[str]:
 
 
 def test_each_user_runs_live_code_in_a_kernel_of_their_own(course, browser):
+    from playwright.sync_api import expect
+
     import m4ml
     from m4ml import data
-    from playwright.sync_api import expect
 
     hub, site = course["hub"], course["site"]
     shape = data.load_cancer().X.shape
@@ -331,11 +351,7 @@ def test_each_user_runs_live_code_in_a_kernel_of_their_own(course, browser):
         for user in USERS:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             contexts.append(context)
-            page = context.new_page()
-            blocked, errors = [], []
-            page.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
-                       else (blocked.append(route.request.url), route.abort()))
-            page.on("pageerror", lambda err: errors.append(str(err)))
+            page, blocked, errors = guarded_page(context)
             questions = answer_prompts(page, user, course["tokens"][user])
             page.goto(f"{site}/{PAGE}.html", wait_until="load")
             click_live_code(page)
@@ -408,7 +424,8 @@ def bobs_kernel(course):
 ])
 def test_a_users_token_does_not_reach_another_users_server(course, bobs_kernel, method, path):
     before = kernel_ids(course, "bob")
-    body = {"path": "x.ipynb", "type": "notebook", "kernel": {"name": "python3"}} if path == "sessions" else None
+    body = ({"path": "x.ipynb", "type": "notebook", "kernel": {"name": "python3"}}
+            if path == "sessions" else None)
     status, answer, _ = user_api(course, "bob", path, token_of="ada", method=method,
                                  origin=course["site"], body=body)
     assert status in (403, 404), f"ada's token on bob's server: HTTP {status} {answer[:200]!r}"
