@@ -48,7 +48,7 @@ book-all: $(STAMP) ## re-render every page (keeps cached outputs, which are keye
 
 notebooks: $(STAMP) ## write every page as a Jupyter notebook, and a zip of all, to book/_build/notebooks
 	@test -d $(BOOK)/_build/.jupyter_cache || $(MAKE) book   # the prose's numbers come from the last build
-	$(BIN)/python $(BOOK)/_ext/notebook_export.py $(BOOK)/_build/notebooks
+	$(BIN)/python -m m4ml_book.notebook_export $(BOOK) $(BOOK)/_build/notebooks
 
 serve: $(STAMP) ## serve the built book and its live code on 127.0.0.1:$(PORT); open the address it prints
 	@test -f $(HTML)/index.html || $(MAKE) book

@@ -14,7 +14,7 @@
 * The slider of optim/descent is labelled, in the page's notation (eta L, not lambda max).
 * Figures are not shrunk so much that their text is unreadable.
 
-book/_ext/reading.py and book/_assets/reading.js, reading.css, search-scorer.js hold the fixes.
+m4ml_book/reading.py and book/_assets/reading.js, reading.css, search-scorer.js hold the fixes.
 """
 
 from __future__ import annotations

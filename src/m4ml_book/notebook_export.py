@@ -2,8 +2,8 @@
 
 As a Sphinx extension, it writes ``_sources/<page>.ipynb`` next to each page of the built site
 (the theme's download menu then offers ".ipynb") and ``_downloads/math4ml-notebooks.zip`` with all
-of them. As a script, ``python book/_ext/notebook_export.py OUT_DIR`` writes the same notebooks and
-the zip into OUT_DIR (``make notebooks``).
+of them. As a script, ``python -m m4ml_book.notebook_export BOOK OUT_DIR`` writes the same notebooks
+and the zip into OUT_DIR (``make notebooks``).
 
 A page is a MyST Markdown notebook; the exported notebook differs from it only so that it reads
 like the page and runs well in plain Jupyter, with no file of the book and no package of the
@@ -43,10 +43,12 @@ import jupytext
 import nbformat
 import yaml
 
+from m4ml_book import names
+from m4ml_book.toc import TOC_FILE, is_notebook, page_title, toc_pages
+
 HERE = Path(__file__).resolve()
-BOOK = HERE.parents[1]
-ZIP_NAME = "math4ml-notebooks.zip"
-LINKS_NAME = "notebook-links.json"
+ZIP_NAME = names.NOTEBOOKS_ZIP
+LINKS_NAME = names.LINKS_FILE
 GLUE_IMPORT = re.compile(r"^from myst_nb import glue\s*$", re.M)
 PRF = re.compile(r"^:{3,}\{prf:(\w+)\}\s*(.*)$")
 FENCE_DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
@@ -64,31 +66,10 @@ LABEL_LINE = re.compile(r"^\([\w-]+\)=\s*$\n?", re.M)
 EQ_LABEL = re.compile(r"^(\s*)\$\$\s*\(([\w-]+)\)\s*$")
 # Tags of cells whose output the page does not show.
 HIDDEN_OUTPUT_TAGS = {"remove-cell", "remove-output"}
-GLUE_MIME_PREFIX = "application/papermill.record/"
+GLUE_MIME_PREFIX = names.GLUE_MIME_PREFIX
 
 
-def toc_pages(book: Path = BOOK) -> list[str]:
-    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections", []))
-            walk(entry.get("chapters", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    return pages
-
-
-def is_notebook(path: Path) -> bool:
-    text = path.read_text(encoding="utf-8")
-    return text.startswith("---") and "kernelspec:" in text.split("---", 2)[1]
-
-
-def base_url(book: Path = BOOK) -> str:
+def base_url(book: Path) -> str:
     """Where the book is published (``html.baseurl`` in ``_config.yml``), ending in a slash."""
     path = book / "_config.yml"
     return _base_url(path, path.stat().st_mtime_ns)
@@ -106,7 +87,7 @@ def _base_url(path: Path, mtime_ns: int) -> str:
 def executed_notebook(source: Path, cache_dir: Path | None) -> nbformat.NotebookNode | None:
     """The page as last executed by the build (jupyter-cache), or None when there is none.
 
-    The cache is keyed by a hash of the page's code cells (book/_ext/page_exec.py stores each run
+    The cache is keyed by a hash of the page's code cells (m4ml_book/page_exec.py stores each run
     under that hash), so a run is found only for exactly the page's current code.
     """
     if cache_dir is None or not cache_dir.is_dir():
@@ -213,7 +194,7 @@ class SourceLabels:
     PATTERNS = (re.compile(r"^:label:\s*(\S+)", re.M), re.compile(r"^\(([\w-]+)\)=\s*$", re.M),
                 re.compile(r"^\s*\$\$\s*\(([\w-]+)\)\s*$", re.M), re.compile(r"^\s*name:\s*(\S+)", re.M))
 
-    def __init__(self, book: Path = BOOK):
+    def __init__(self, book: Path):
         self.book = book
         self.pages: dict[str, str] = {}
         self.titles: dict[str, str] = {}
@@ -223,8 +204,7 @@ class SourceLabels:
             if not source.is_file():
                 continue
             text = source.read_text(encoding="utf-8")
-            heading = re.search(r"^# (.+)$", text, re.M)
-            self.titles[page] = heading.group(1).strip() if heading else page
+            self.titles[page] = page_title(book, page)
             for match in re.finditer(r"^(:{3,}|`{3,})\{(?:prf:)?(\w+)\}[^\n]*\n(?::[\w-]+:[^\n]*\n)*?"
                                      r":label:\s*(\S+)", text, re.M):
                 self.kinds[match.group(3)] = match.group(2)
@@ -358,14 +338,14 @@ def _format(value: object, spec: str | None) -> str:
         return str(value)
 
 
-def math_macros(book: Path = BOOK) -> str:
+def math_macros(book: Path) -> str:
     """The book's MathJax macros (``_config.yml``) as \\newcommand definitions for Jupyter."""
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
     macros = config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
     return "".join(f"\\newcommand{{\\{name}}}{{{body}}}" for name, body in macros.items())
 
 
-def export(source: Path, cache_dir: Path | None = None, *, page: str = "", book: Path = BOOK,
+def export(source: Path, cache_dir: Path | None = None, *, page: str = "", book: Path,
            links: dict | None = None) -> nbformat.NotebookNode:
     """The portable notebook of one page.
 
@@ -415,11 +395,11 @@ def export(source: Path, cache_dir: Path | None = None, *, page: str = "", book:
     return nb
 
 
-def export_all(out_dir: Path, *, book: Path = BOOK, cache_dir: Path | None = None,
+def export_all(out_dir: Path, *, book: Path, cache_dir: Path | None = None,
                links_path: Path | None = None) -> list[Path]:
     """Write every notebook page as ``out_dir/<page>.ipynb`` and the zip of all; return the paths."""
-    cache_dir = cache_dir if cache_dir is not None else book / "_build" / ".jupyter_cache"
-    links_path = links_path if links_path is not None else book / "_build" / LINKS_NAME
+    cache_dir = cache_dir if cache_dir is not None else book / names.BUILD_DIR / names.CACHE_DIR
+    links_path = links_path if links_path is not None else book / names.BUILD_DIR / LINKS_NAME
     links = load_links(links_path)
     inputs = [p for p in (HERE, links_path) if p.is_file()]
     # every execution of a page writes its notebook under <cache>/executed/<hash>/
@@ -523,7 +503,7 @@ def _write_notebooks(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     book = Path(app.srcdir)
-    if not (book / "_toc.yml").is_file():
+    if not (book / TOC_FILE).is_file():
         return  # a single-page build (`jupyter-book build page.md`) has no book to export
     build = Path(app.outdir).parent
     links_path = build / LINKS_NAME
@@ -537,7 +517,7 @@ def _write_notebooks(app, exception) -> None:
         else:
             links_path.touch()  # checked against this exporter
     sources = Path(app.outdir) / "_sources"
-    paths = export_all(sources, book=book, cache_dir=build / ".jupyter_cache", links_path=links_path)
+    paths = export_all(sources, book=book, cache_dir=build / names.CACHE_DIR, links_path=links_path)
     archive = Path(app.outdir) / "_downloads" / ZIP_NAME
     if not archive.is_file() or any(p.stat().st_mtime > archive.stat().st_mtime for p in paths):
         write_zip(paths, sources, archive)
@@ -556,11 +536,11 @@ def setup(app) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python book/_ext/notebook_export.py OUT_DIR", file=sys.stderr)
+    if len(argv) != 2:
+        print("usage: python -m m4ml_book.notebook_export BOOK OUT_DIR", file=sys.stderr)
         return 2
-    out = Path(argv[0]).resolve()
-    paths = export_all(out)
+    book, out = Path(argv[0]).resolve(), Path(argv[1]).resolve()
+    paths = export_all(out, book=book)
     write_zip(paths, out, out / ZIP_NAME)
     print(f"wrote {len(paths)} notebooks and {out / ZIP_NAME}")
     return 0

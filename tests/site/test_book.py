@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from conftest import BOOK, is_notebook, toc_pages
 
-import page_exec  # noqa: E402  (book/_ext is on the path through conftest)
+from m4ml_book import page_exec
 
 pytestmark = pytest.mark.book
 

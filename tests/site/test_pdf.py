@@ -171,7 +171,7 @@ def test_sample_pages_render(pdf, pages, tmp_path):
     theorem = first_page(pages, r"Theorem \d+\.\d+\.\d+ \(")
     image = render(pdf, theorem, tmp_path)
     assert ink(image) > 0.02, f"page {theorem} (a theorem) is nearly blank"
-    # the theorem box's title row: the blue set in book/_ext/latex_pdf.py
+    # the theorem box's title row: the blue set in m4ml_book/latex_pdf.py
     assert colour_fraction(image, (212, 230, 247)) > 0.002, f"no theorem box drawn on page {theorem}"
 
     figure = first_page(pages, r"Fig\. \d+\.\d+: ")  # a caption, not a reference

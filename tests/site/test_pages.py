@@ -1,7 +1,7 @@
 """Every page runs on its own, top to bottom, in a fresh kernel, as the notebook a reader downloads.
 
 Each page is exported exactly as the site and `make notebooks` export it
-(book/_ext/notebook_export.py), written alone into an empty directory outside the repository and
+(m4ml_book.notebook_export), written alone into an empty directory outside the repository and
 executed there with the book's toolchain (MyST-NB, Jupyter Book, jupytext, jupyter-cache) made
 unimportable: the notebook needs only `m4ml` and its dependencies, and no file of the book.
 The pages run two at a time (the machine has two cores), each in its own process
@@ -19,8 +19,7 @@ import pytest
 
 from conftest import BOOK, ROOT, is_notebook, toc_pages
 
-sys.path.insert(0, str(BOOK / "_ext"))
-from notebook_export import plain_markdown  # noqa: E402
+from m4ml_book.notebook_export import plain_markdown
 
 NOTEBOOKS = [p for p in toc_pages() if is_notebook(p)]
 
