@@ -143,19 +143,3 @@ def test_gradient_descent_contours_rejects_bad_input(kwargs, words):
     with pytest.raises(ValueError, match=words):
         interactive.gradient_descent_contours(args.pop("A"), args.pop("learning_rates"), **args)
 
-
-def test_mystnb_plugin_skips_only_plotly_json():
-    class Data:
-        def __init__(self, mime_type):
-            self.mime_type = mime_type
-
-    plugin = interactive.MystNbPlotlyPlugin
-    assert plugin.handle_mime(None, Data(interactive.PLOTLY_MIMETYPE), False) == []
-    assert plugin.handle_mime(None, Data("text/html"), False) is None
-
-
-def test_mystnb_plugin_is_registered():
-    from importlib.metadata import entry_points
-
-    found = [ep.load() for ep in entry_points(group="myst_nb.mime_renderers") if ep.name == "m4ml-plotly"]
-    assert found == [interactive.MystNbPlotlyPlugin], "reinstall m4ml (`pip install -e .`) to register the plugin"

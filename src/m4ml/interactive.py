@@ -18,7 +18,7 @@ its MIME bundle, which holds three representations:
     its light and dark themes (the ``data-theme`` attribute of ``<html>``).
 ``application/vnd.plotly.v1+json``
     Plotly's own format, which JupyterLab renders with its Plotly extension;
-    the book build skips it (:class:`MystNbPlotlyPlugin`).
+    the book build skips it (``nb_mime_priority_overrides`` in its configuration).
 ``text/plain``
     the alt text, for formats that cannot show HTML (a PDF, a terminal).
 
@@ -48,7 +48,6 @@ __all__ = [
     "add_slider",
     "show",
     "gradient_descent_contours",
-    "MystNbPlotlyPlugin",
 ]
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -100,11 +99,6 @@ _SCRIPT = """(function () {
 })();"""
 
 
-# The book's theme puts HTML outputs on a light panel in dark mode; our figures recolour
-# themselves instead, so their output keeps the page's background (selector more specific
-# than the theme's, which is `... .cell_output .text_html:not(:has(table.dataframe))`).
-_DARK_OUTPUT_CSS = ("html[data-theme=dark] .bd-content div.cell_output div.output.text_html:has(> div.m4ml-plotly)"
-                    "{background-color:transparent;padding:0}")
 
 
 def _require_figure(fig: Any, name: str = "fig"):
@@ -248,7 +242,6 @@ class InteractiveFigure:
         script = _SCRIPT % {"id": div_id, "figure": text,
                             "themes": json.dumps(_THEMES, separators=(",", ":"))}
         return (
-            f"<style>{_DARK_OUTPUT_CSS}</style>\n"
             f'<div class="m4ml-plotly" id="{div_id}" role="img" aria-label="{html.escape(self.alt)}" '
             f'style="width:100%;height:{self.height}px"></div>\n<script>\n{script}\n</script>'
         )
@@ -371,21 +364,3 @@ def gradient_descent_contours(A, learning_rates: Sequence[float], *, b=None, x0=
     fig.update_yaxes(range=[lim[0] + x_star[1], lim[1] + x_star[1]], title_text="x₂",
                      scaleanchor="x", scaleratio=1)
     return fig
-
-
-class MystNbPlotlyPlugin:
-    """MyST-NB MIME renderer plugin: skip Plotly's own format in the book.
-
-    The book shows the ``text/html`` representation, which draws with the
-    site's plotly.js. Without this plugin MyST-NB would warn about the unknown
-    MIME type, and the build treats warnings as errors. Registered in
-    ``pyproject.toml`` under the ``myst_nb.mime_renderers`` entry point.
-    """
-
-    mime_priority_overrides: Sequence[tuple[str, str, int | None]] = ()
-
-    @staticmethod
-    def handle_mime(renderer, data, inline):
-        if data.mime_type == PLOTLY_MIMETYPE:
-            return []
-        return None

@@ -389,3 +389,28 @@ def test_exported_notebooks_link_cross_references_to_the_published_book(built_bo
         assert len(tagged) == len(re.findall(r"^[ \t]*\$\$[ \t]*\([\w-]+\)", source, re.M)), \
             f"{page}: a labelled equation has no number in the notebook"
     assert n_links > 500
+
+
+
+def test_only_plotly_output_type_is_unknown_to_the_book(built_book):
+    """The book silences MyST-NB's "unknown mime type" warning for Plotly's own format only.
+
+    `_config.yml` suppresses that warning type, so this test makes sure no other output format
+    of any page is silently skipped: every MIME type in the cached outputs is one MyST-NB renders.
+    """
+    import yaml
+    from jupyter_cache import get_cache
+    from myst_nb.core.render import base_render_priority
+
+    config = yaml.safe_load((BOOK / "_config.yml").read_text())["sphinx"]["config"]
+    assert config["suppress_warnings"] == ["mystnb.unknown_mime_type"]
+    known = set(base_render_priority()["html"]) | {"application/vnd.plotly.v1+json"}
+    cache = get_cache(BOOK / "_build" / ".jupyter_cache")
+    seen = set()
+    for record in cache.list_cache_records():
+        for cell in cache.get_cache_bundle(record.pk).nb.cells:
+            for output in cell.get("outputs", []):
+                # glued values are kept under papermill's MIME types and never displayed
+                seen |= {m for m in output.get("data", {}) if not m.startswith("application/papermill.record/")}
+    assert "application/vnd.plotly.v1+json" in seen, "no interactive figure found in the cache"
+    assert seen <= known, f"outputs MyST-NB does not render: {sorted(seen - known)}"
