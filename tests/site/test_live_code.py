@@ -39,10 +39,12 @@ import pytest
 
 from conftest import ROOT
 
+from m4ml_book import names
+
 SERVE = ROOT / "scripts" / "serve.py"
 OTHER_ORIGIN = "http://evil.example"
 REPOSITORY = "https://github.com/math4ml/math4ml"
-TIMING = ROOT / "book" / "_build" / "live-code-timing.json"
+TIMING = ROOT / "book" / names.BUILD_DIR / names.LIVE_CODE_TIMING_FILE
 
 
 def free_port() -> int:
@@ -150,9 +152,9 @@ def served(tmp_path_factory):
 def test_the_token_is_printed_in_the_fragment_of_the_address_only(served):
     assert served.address == f"{served.site}/index.html#token={served.token}"
     assert len(served.token) >= 40
-    status, body, headers = request(f"{served.site}/_live/server.json")
+    status, body, headers = request(f"{served.site}/{names.SERVER_SETTINGS_PATH}")
     assert status == 200 and headers.get("Cache-Control") == "no-store"
-    assert json.loads(body) == {"provider": "local", "baseUrl": "/_jupyter/"}
+    assert json.loads(body) == {"provider": "local", "baseUrl": names.JUPYTER_PREFIX}
     status, body, _ = request(f"{served.api}/api/status", headers=served.auth)
     assert status == 200, "the printed token does not open the Jupyter API"
 
@@ -478,7 +480,7 @@ def open_printed_address(page, served: Served) -> None:
     """What the person who started `make serve` does first: open the address it printed."""
     page.goto(served.address, wait_until="load")
     assert "#" not in page.url, "the token stays in the address bar"
-    assert page.evaluate("sessionStorage.getItem('m4ml-live-token')") == served.token
+    assert page.evaluate(f"sessionStorage.getItem('{names.LIVE_TOKEN_KEY}')") == served.token
 
 
 def click_live_code(page) -> float:
@@ -565,7 +567,7 @@ def test_a_tab_without_the_printed_address_is_told_to_open_it(errors, page, live
     for stale in (None, "x" * 43):
         page.goto(f"{live_site.site}/preface/how_to_use.html", wait_until="load")
         if stale:
-            page.evaluate(f"sessionStorage.setItem('m4ml-live-token', '{stale}')")
+            page.evaluate(f"sessionStorage.setItem('{names.LIVE_TOKEN_KEY}', '{stale}')")
             page.reload(wait_until="load")
         click_live_code(page)
         assert wait_for_status(page) == "failed"
@@ -573,7 +575,7 @@ def test_a_tab_without_the_printed_address_is_told_to_open_it(errors, page, live
         text = help_box.inner_text()
         assert "#token=" in text and "`" not in text, text
         assert help_box.locator("code", has_text="make serve").count() >= 1
-        assert page.evaluate("sessionStorage.getItem('m4ml-live-token')") is None
+        assert page.evaluate(f"sessionStorage.getItem('{names.LIVE_TOKEN_KEY}')") is None
     assert live_site.kernel_ids() <= before, "a kernel was started without the token"
     assert not page.blocked and not errors, (page.blocked, errors)
 

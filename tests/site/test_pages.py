@@ -79,7 +79,7 @@ def test_plain_markdown_turns_myst_into_jupyter_markdown():
 def test_exporting_without_a_build_leaves_no_label_or_path():
     """A page exported with no build (no outputs, no resolved links) still shows no label name,
     role or source path: titles come from the pages, kinds from the directives."""
-    from notebook_export import SourceLabels, export
+    from m4ml_book.notebook_export import SourceLabels, export
 
     labels = set(SourceLabels(BOOK).pages)
     for page in ("optim/logistic", "appendix/datasets"):
