@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from conftest import BOOK, is_notebook, toc_pages
 
 from m4ml_book import names, page_exec
-from m4ml_book.notebook_export import XREF_ROLE, SourceLabels
+from m4ml_book.notebook_export import ROLE_TYPES, SourceLabels, iter_roles
 
 pytestmark = pytest.mark.book
 
@@ -380,7 +380,7 @@ def test_exported_notebooks_link_cross_references_to_the_published_book(built_bo
         raw = sorted(l for l in labels if re.search(rf"(?<![\w-]){re.escape(l)}(?![\w-])", text))
         assert not raw, f"{page}: label names shown as text: {raw[:5]}"
         assert not re.search(r"(?<![\w/])\.\./\w", text), f"{page}: a source path is shown as text"
-        n_roles = len(XREF_ROLE.findall(source))
+        n_roles = sum(1 for name, _ in iter_roles(source) if name in ROLE_TYPES)
         assert len([u for _, u in MD_LINK.findall(prose) if u.startswith(base)]) >= n_roles - \
             source.count("{cite"), f"{page}: fewer links than cross-references"
         tagged = set(re.findall(r"\\tag\{([\d.]+)\}", prose))
