@@ -1,12 +1,14 @@
 """Every change the book makes to another package's internals, in one place.
 
-The extensions call the functions below; nothing else in ``m4ml_book`` or ``scripts/`` reaches
-into another package's private state. Each patch says why it exists and names, in
-:data:`UPSTREAM`, what it was written against: the exact version of the package and the source
-it relies on (a hash of a function's source, or a snippet that must be in a file).
-``tests/site/test_patches.py`` fails as soon as either changes, so that an upgrade is a
-deliberate step: read the new source, adapt the patch (or drop it if upstream fixed the
-problem), then update the pins here.
+The extensions and scripts call the functions below instead of reaching into another package's
+private state themselves. Each patch says why it exists and names, in :data:`UPSTREAM`, what it
+was written against: the exact version of the package and the source it relies on (a hash of a
+function's source, or a snippet that must be in a file). Two classes elsewhere subclass another
+package's class and override its private methods or state (the build's forked kernels in
+``page_exec`` and `make serve`'s server in ``scripts/live_server.py``); they stay with their
+code, and :data:`UPSTREAM` pins what they rely on too. ``tests/site/test_patches.py`` fails as
+soon as a version or a source changes, so that an upgrade is a deliberate step: read the new
+source, adapt the patch (or drop it if upstream fixed the problem), then update the pins here.
 """
 
 from __future__ import annotations
@@ -307,5 +309,21 @@ UPSTREAM: dict[str, tuple[Upstream, ...]] = {
                  """self.body.append('<div role="list" class="citation-list">\\n')"""),
         Upstream("myst-nb", "1.4.0", "myst_nb/sphinx_.py",
                  """self.body.append('<summary aria-label="Toggle hidden content">\\n')"""),
+    ),
+    # Subclasses elsewhere that override private methods or set private state of their base class:
+    # the key names the subclass (module:class, or a script's path:class).
+    "m4ml_book.page_exec:ForkKernelManager": (
+        Upstream("jupyter_client", "8.10.0",
+                 "jupyter_client.manager:AsyncKernelManager._async_pre_start_kernel",
+                 "0ad304c9143e3bfd"),
+    ),
+    "m4ml_book.page_exec:ForkProvisioner": (
+        Upstream("jupyter_client", "8.10.0",
+                 "jupyter_client.provisioning.local_provisioner:LocalProvisioner",
+                 "485bc5c2221b3d0a"),
+    ),
+    "scripts/live_server.py:BookServerApp": (
+        Upstream("jupyter_server", "2.21.1", "jupyter_server.serverapp:ServerApp._post_start",
+                 "c61ae2b36b06343a"),
     ),
 }

@@ -14,6 +14,7 @@ from conftest import BOOK, is_notebook, toc_pages
 
 from m4ml_book import names, page_exec
 from m4ml_book.notebook_export import ROLE_TYPES, SourceLabels, iter_roles
+from m4ml_book.toc import read_toc
 
 pytestmark = pytest.mark.book
 
@@ -227,21 +228,18 @@ def test_glued_numbers_are_rendered(built_book):
 
 def test_sections_are_numbered_from_one_in_every_chapter(built_book):
     """A chapter page's own headings would be numbered N.1, N.2 and push its sections along."""
-    import yaml
-
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text())
     sidebar = soup(built_book, "intro")
     labels = {a.get("href", "").removesuffix(".html"): a.get_text(strip=True)
               for a in sidebar.select("nav.bd-docs-nav a.reference.internal")}
-    for part in toc["parts"]:
-        if not part.get("numbered"):
+    for part in read_toc(BOOK).parts:
+        if not part.numbered:
             continue
-        for chapter in part["chapters"]:
-            number = labels.get(chapter["file"], "").split(".")[0]
-            assert number.isdigit(), (chapter["file"], labels.get(chapter["file"]))
-            for k, section in enumerate(chapter.get("sections", []), start=1):
-                label = labels.get(section["file"], "")
-                assert label.startswith(f"{number}.{k}. "), (section["file"], label)
+        for chapter in part.chapters:
+            number = labels.get(chapter.file, "").split(".")[0]
+            assert number.isdigit(), (chapter.file, labels.get(chapter.file))
+            for k, section in enumerate(chapter.sections, start=1):
+                label = labels.get(section, "")
+                assert label.startswith(f"{number}.{k}. "), (section, label)
 
 
 def test_execution_status_page_lists_every_executed_page_with_a_total(built_book):

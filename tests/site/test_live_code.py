@@ -440,7 +440,7 @@ def book_html(built_book) -> Path:
 
 @pytest.mark.book
 def test_the_built_site_holds_no_token_and_no_server_address(book_html):
-    config = json.loads((book_html / "_static" / "live-code" / "config.json").read_text())
+    config = json.loads((book_html / "_static" / names.LIVE_CODE_STATIC / names.LIVE_CODE_CONFIG).read_text())
     assert "token" not in config
     assert not (book_html / "_live").exists(), "_live/ must be answered by serve.py, never built"
     served = Served(book_html)

@@ -26,6 +26,8 @@ import pytest
 
 from conftest import BOOK, CHROMIUM, is_notebook, toc_pages
 
+from m4ml_book import names
+
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 if CHROMIUM is None:
@@ -113,7 +115,7 @@ def test_the_line_break_check_sees_the_reported_places(page, site_url):
     _, pairs, _ = page.evaluate(LINE_BREAKS)
     assert pairs >= 20, pairs
     open_page(page, site_url, "calculus/gradients")
-    texts = page.evaluate("Array.from(document.querySelectorAll('.m4ml-nowrap')).map(e => e.textContent)")
+    texts = page.evaluate(f"Array.from(document.querySelectorAll('.{names.NOWRAP_CLASS}')).map(e => e.textContent)")
     assert any(re.fullmatch(r"\d\.\de-\d+", t) for t in texts), "the glued 6.3e-11 is not kept whole"
     _, _, numbers = page.evaluate(LINE_BREAKS)
     assert numbers >= 2, numbers
