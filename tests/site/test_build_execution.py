@@ -40,7 +40,7 @@ def page(title: str, *cells: str) -> str:
 
 
 def write_book(root: Path, bad_cell: str) -> None:
-    (root / "_config.yml").write_text(textwrap.dedent(f"""\
+    (root / "_config.yml").write_text(textwrap.dedent("""\
         title: Small book
         only_build_toc_files: true
         execute:

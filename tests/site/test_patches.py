@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import json
 import tarfile
-from pathlib import Path
 
 import pytest
 from docutils import nodes
