@@ -328,7 +328,7 @@ def _directive_body(content: str) -> str:
         return "\n".join(lines[end + 1:])
     start = 0
     while start < len(lines) and lines[start].startswith(":") and lines[start].count(":") >= 2 \
-            and lines[start][1:lines[start].index(":", 1)].replace("-", "").isalnum():
+            and lines[start][1:lines[start].index(":", 1)].replace("-", "").replace("_", "").isalnum():
         start += 1
     return "\n".join(lines[start:])
 
@@ -375,8 +375,12 @@ def role_source(name: str, content: str, text: str, start: int = 0) -> tuple[int
         at = text.find(written, start)
         if at >= 0:
             found.append((at, -len(ticks), written))
-    if not found:
-        raise ValueError(f"the role {{{name}}} with {content!r} is not in the text")
+    if not found:  # a role broken over lines of an indented block: the parser drops the indent
+        words = r"\s+".join(map(re.escape, content.split()))
+        match = re.compile(r"\{%s\}(`+)\s*%s\s*\1" % (re.escape(name), words)).search(text, start)
+        if match is None:
+            raise ValueError(f"the role {{{name}}} with {content!r} is not in the text")
+        return match.start(), match.group(0)
     at, _, written = min(found)
     return at, written
 

@@ -99,7 +99,7 @@ def test_plain_markdown_converts_nested_directives_figures_and_roles_anywhere():
         "::::{exercise} Bound {glue:text}`n`", ":label: ex-n", "", "Prove {eq}`eq-n`.", "",
         ":::{prf:proof}", "By {prf:ref}`thm-n`.", "", "```{admonition} Hint", "Square it.", "```", ":::",
         "::::", "",
-        "- one {ref}`sec-n`", "  (sec-m)=", "  $$", "  x", "  $$ (eq-m)", "", "| a | b |", "|---|---|",
+        "- one {ref}`sec-n`", "- two {doc}`the inner", "  products <x>` here", "  (sec-m)=", "  $$", "  x", "  $$ (eq-m)", "", "| a | b |", "|---|---|",
         "| {glue:text}`n` | {doc}`x` |", "", "```{figure} ../images/a.png", ":name: fig-a", "",
         "The {math}`L^2` ball.", "```", "", "% a note for authors", "Done.",
     ])
@@ -108,6 +108,7 @@ def test_plain_markdown_converts_nested_directives_figures_and_roles_anywhere():
     assert lines[0] == "**Exercise (Bound 3).**"
     assert "Prove eq-n." in lines and "*Proof.*" in lines and "By thm-n." in lines
     assert "> **Hint**" in lines and "Square it." in lines
+    assert "- two the inner products here" in " ".join(lines)
     assert "- one sec-n" in lines and "  \\tag{4.1}" in lines and "  $$ (eq-m)" not in lines
     assert "| 3 | x |" in lines
     assert "*(In the book this shows a figure: The $L^2$ ball.)*" in lines
