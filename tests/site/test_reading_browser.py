@@ -14,7 +14,7 @@
 * The slider of optim/descent is labelled, in the page's notation (eta L, not lambda max).
 * Figures are not shrunk so much that their text is unreadable.
 
-book/_ext/reading.py and book/_assets/reading.js, reading.css, search-scorer.js hold the fixes.
+m4ml_book/reading.py and book/_assets/reading.js, reading.css, search-scorer.js hold the fixes.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ import re
 import pytest
 
 from conftest import BOOK, CHROMIUM, is_notebook, toc_pages
+
+from m4ml_book import names
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
@@ -113,7 +115,7 @@ def test_the_line_break_check_sees_the_reported_places(page, site_url):
     _, pairs, _ = page.evaluate(LINE_BREAKS)
     assert pairs >= 20, pairs
     open_page(page, site_url, "calculus/gradients")
-    texts = page.evaluate("Array.from(document.querySelectorAll('.m4ml-nowrap')).map(e => e.textContent)")
+    texts = page.evaluate(f"Array.from(document.querySelectorAll('.{names.NOWRAP_CLASS}')).map(e => e.textContent)")
     assert any(re.fullmatch(r"\d\.\de-\d+", t) for t in texts), "the glued 6.3e-11 is not kept whole"
     _, _, numbers = page.evaluate(LINE_BREAKS)
     assert numbers >= 2, numbers

@@ -1,9 +1,8 @@
 """Accessibility fixes for the theme's HTML, checked by axe-core in tests/test_a11y.py.
 
-The fixes are made in the written HTML, after the theme's templates have rendered, so that no
-template of the theme has to be copied into the book (copies drift from the theme they came
-from). Each replacement is exact and idempotent; if a theme upgrade changes the markup, the
-replacement finds nothing and the axe test fails loudly, instead of the fix silently rotting.
+The fixes are made in the written HTML, after the theme's templates have rendered, by
+``patches.fix_html`` (exact, idempotent string replacements; tests/site/test_patches.py fails
+when the theme's markup they expect changes):
 
 * The search box has the visible text "Search Ctrl+K" but the accessible name "Search": speech
   users who say what they see cannot reach it (WCAG 2.5.3). Drop the ``aria-label``; its title stays.
@@ -26,42 +25,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REPLACEMENTS = [
-    ('<button class="btn search-button-field search-button__button pst-js-only" title="Search" aria-label="Search"',
-     '<button class="btn search-button-field search-button__button pst-js-only" title="Search"'),
-    ('data-mode="light" title="Light"', 'data-mode="light"'),
-    ('data-mode="dark"  title="Dark"', 'data-mode="dark"'),
-    ('data-mode="auto"  title="System Settings"', 'data-mode="auto"'),
-    ('<summary><span class="toctree-toggle" role="presentation">',
-     '<summary aria-label="Show or hide the sections of this chapter">'
-     '<span class="toctree-toggle" role="presentation">'),
-    ('<div role="list" class="citation-list">', '<div class="citation-list">'),
-    ('<summary aria-label="Toggle hidden content">', "<summary>"),
-]
-ASSETS = Path(__file__).resolve().parents[1] / "_assets"
+from m4ml_book import names, patches
+from m4ml_book.assets import copy_asset
 
-
-def fix_html(text: str) -> str:
-    for old, new in REPLACEMENTS:
-        text = text.replace(old, new)
-    return text
+CSS = "m4ml.css"
 
 
 def rewrite_site(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    out = Path(app.outdir)
-    for path in out.rglob("*.html"):
+    for path in Path(app.outdir).rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        fixed = fix_html(text)
+        fixed = patches.fix_html(text)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
-    target = out / "_static" / "m4ml" / "m4ml.css"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes((ASSETS / "m4ml.css").read_bytes())
+    copy_asset(app, CSS, names.M4ML_STATIC)
 
 
 def setup(app) -> dict:
-    app.add_css_file("m4ml/m4ml.css")
+    app.add_css_file(f"{names.M4ML_STATIC}/{CSS}")
     app.connect("build-finished", rewrite_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

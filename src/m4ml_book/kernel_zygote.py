@@ -14,7 +14,7 @@ Protocol: one JSON line per connection, ``{"argv": [...], "cwd": "...", "env": {
 with ``{"pid": N}`` (or ``{"error": "..."}``). ``argv`` is the kernel command jupyter_client would
 have run; only its ``-f CONNECTION_FILE`` is used.
 
-Run as ``python kernel_zygote.py SOCKET_PATH``; it prints ``ready`` once the imports are done and
+Run as ``python -m m4ml_book.kernel_zygote SOCKET_PATH``; it prints ``ready`` once the imports are done and
 exits when its parent dies or when it receives SIGTERM.
 """
 

@@ -27,16 +27,17 @@ Fixes in the written pages (checked in Chromium by tests/test_reading_browser.py
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-ASSETS = Path(__file__).resolve().parents[1] / "_assets"
-STATIC_DIR = "m4ml-reading"
+from m4ml_book import names, patches
+from m4ml_book.assets import asset_dir, copy_asset
+
+STATIC_DIR = names.READING_STATIC
 FILES = ("reading.js", "reading.css")
-NOWRAP = "m4ml-nowrap"
+NOWRAP = names.NOWRAP_CLASS
 
 # Punctuation that must stay on the line of the formula it follows, or precedes.
 CLOSING = re.compile(r"^[.,;:!?\u2026)\]}\u2019\u201d%]+")
@@ -139,30 +140,20 @@ def _without_math(doctree: nodes.document) -> nodes.document:
 
 def index_without_math(app: Sphinx) -> None:
     """Feed Sphinx's search indexer each page without its formulas (HTML builders only)."""
-    builder = app.builder
-    if builder.format != "html" or not hasattr(builder, "index_page"):
-        return
-    index_page = builder.index_page
-
-    def index_page_without_math(pagename, doctree, title):
-        index_page(pagename, _without_math(doctree), title)
-
-    builder.index_page = index_page_without_math
+    patches.index_pages_with(app, _without_math)
 
 
 def use_search_scorer(app: Sphinx, config) -> None:
     # Sphinx copies this file into language_data.js, which defines the `Scorer` that
     # searchtools.js uses to rank results.
-    config.html_search_scorer = str(ASSETS / "search-scorer.js")
+    config.html_search_scorer = str(asset_dir(app) / "search-scorer.js")
 
 
 def copy_assets(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.outdir) / "_static" / STATIC_DIR
-    target.mkdir(parents=True, exist_ok=True)
     for name in FILES:
-        (target / name).write_bytes((ASSETS / name).read_bytes())
+        copy_asset(app, name, STATIC_DIR)
 
 
 def setup(app: Sphinx) -> dict:

@@ -24,7 +24,6 @@ Sphinx warning (so `-W` fails with the character and its page, not with a TeX er
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from docutils import nodes
@@ -33,6 +32,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+
+from m4ml_book import patches
+from m4ml_book.patches import docname_of
+from m4ml_book.toc import read_toc
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +120,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
         config.latex_additional_files = [*config.latex_additional_files, cls]
     elements = dict(config.latex_elements)
     preamble = elements.get("preamble", "")
-    preamble = re.sub(r".*\\usepackage(\[[^\]]*\])?\{(ucharclasses|unicode-math)\}.*\n", "", preamble)
+    preamble = patches.strip_jupyterbook_preamble(preamble)
     macros = config.mathjax3_config.get("tex", {}).get("macros", {}) if config.mathjax3_config else {}
     preamble += "\n% Math4ML: macros shared with the web book (mathjax3_config)\n" + macros_to_latex(macros)
     preamble += "\n% Math4ML: characters pdflatex must be told about\n" + unicode_to_latex() + "\n"
@@ -137,10 +140,6 @@ def configure_latex(app: Sphinx, config: Config) -> None:
 
 
 # ----------------------------------------------------------------------------- boxes
-START = "\n\\begin{sphinxadmonition}{note}"
-END = "\\end{sphinxadmonition}\n"
-
-
 def _kind(node: nodes.Element) -> str:
     if node.tagname.startswith("exercise"):
         return "exercise"
@@ -149,56 +148,17 @@ def _kind(node: nodes.Element) -> str:
     return (node.get("realtype") or "").lower()
 
 
-RESTYLED = {"visit_enumerable_node", "visit_unenumerable_node", "visit_exercise_node",
-            "visit_exercise_enumerable_node", "visit_solution_node"}
-
-
-def _restyle(handler_pair, boxed_kind=lambda node: BOX.get(_kind(node), "note")):
-    """Wrap a (visit, depart) pair whose LaTeX output is a note admonition, changing its box."""
-    visit, depart = handler_pair
-
-    def new_depart(self, node):
-        start = max(i for i, s in enumerate(self.body) if s == START)
-        depart(self, node)
-        if _kind(node) == "proof":
-            self.body[start] = "\n\\begin{mlproof}"
-            self.body[-1] = "\\end{mlproof}\n"
-        else:
-            self.body[start] = "\n\\begin{sphinxadmonition}{%s}" % boxed_kind(node)
-
-    return visit, new_depart
-
-
-def _docname_of(node: nodes.Node) -> str | None:
-    """The page a node of the book comes from (nearest ``start_of_file`` or page section)."""
-    while node is not None:
-        if isinstance(node, addnodes.start_of_file):
-            return node["docname"]
-        if isinstance(node, nodes.section) and node.get("docname"):  # a page's top section
-            return node["docname"]
-        node = node.parent
-    return None
+def box_of(node: nodes.Element) -> str | None:
+    """The LaTeX box of a block (a Sphinx admonition type), or None for a proof."""
+    kind = _kind(node)
+    return None if kind == "proof" else BOX.get(kind, "note")
 
 
 def restyle_boxes(app: Sphinx) -> None:
     if app.builder.name != "latex":
         return
-    # sphinx-proof finds a block's page by matching the page title against section names, which
-    # fails for titles with math or curly quotes: its label then reads "None:..." and its number
-    # is empty. The nearest start_of_file of the assembled book names the page reliably.
-    import sphinx_proof.nodes as proof_nodes
-
-    original = proof_nodes.find_parent
-    if not getattr(original, "m4ml", False):
-        def find_parent(env, node, parent_tag):
-            return _docname_of(node) or original(env, node, parent_tag)
-
-        find_parent.m4ml = True
-        proof_nodes.find_parent = find_parent
-    handlers = app.registry.translation_handlers.get("latex", {})
-    for name, pair in list(handlers.items()):
-        if getattr(pair[0], "__name__", "") in RESTYLED:
-            handlers[name] = _restyle(pair)
+    patches.patch_find_parent()
+    patches.restyle_latex_boxes(app, box_of)
 
 
 # ----------------------------------------------------------------------------- structure
@@ -270,10 +230,8 @@ class BookStructure(SphinxPostTransform):
 
     def _parts(self):
         """(caption, numbered) of each part of the table of contents, in order."""
-        sitemap = getattr(self.config, "external_site_map", None)
-        if sitemap is None:
-            return []
-        return [(t.caption, bool(t.numbered)) for t in sitemap.root.subtrees if t.caption]
+        return [(part.caption, part.numbered) for part in read_toc(Path(self.app.srcdir)).parts
+                if part.caption]
 
     def number_parts(self) -> None:
         parts = self._parts()
@@ -302,10 +260,7 @@ class BookStructure(SphinxPostTransform):
                 section.insert(0, _raw(r"\appendix"))
 
     def _chapters(self) -> set[str]:
-        sitemap = getattr(self.config, "external_site_map", None)
-        if sitemap is None:
-            return set()
-        return {doc for tree in sitemap.root.subtrees for doc in tree.items if isinstance(doc, str)}
+        return set(read_toc(Path(self.app.srcdir)).chapters)
 
     def collect_solutions(self) -> None:
         from sphinx_exercise.nodes import solution_node
@@ -327,7 +282,7 @@ class BookStructure(SphinxPostTransform):
             block += nodes.title("", "Solutions to the exercises")
             for solution in solutions:
                 # keep the page it came from: LaTeX labels and same-page links are named after it
-                page = addnodes.start_of_file(docname=solution.get("docname") or _docname_of(solution) or start["docname"])
+                page = addnodes.start_of_file(docname=solution.get("docname") or docname_of(solution) or start["docname"])
                 solution.parent.remove(solution)
                 page += solution
                 block += page
@@ -355,7 +310,7 @@ def check_characters(app: Sphinx, exception) -> None:
         for char in unknown:
             line = text[: text.index(char)].count("\n") + 1
             logger.warning("pdflatex cannot typeset %r (U+%04X), first at %s line %d: add it to "
-                           "UNICODE in book/_ext/latex_pdf.py or avoid it", char, ord(char), tex.name, line)
+                           "UNICODE in src/m4ml_book/latex_pdf.py or avoid it", char, ord(char), tex.name, line)
 
 
 def setup(app: Sphinx) -> dict:

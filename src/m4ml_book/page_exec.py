@@ -47,12 +47,13 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from m4ml_book import names
+
 logger = logging.getLogger(__name__)
 
-HERE = Path(__file__).resolve().parent
-TIMINGS = "m4ml-timings.json"
-STATE = "m4ml-exec-state.json"  # per page: source size/mtime, notebook hash, uses m4ml
-WORKERS_ENV = "M4ML_EXEC_WORKERS"
+TIMINGS = names.TIMINGS_FILE
+STATE = names.EXEC_STATE_FILE  # per page: source size/mtime, notebook hash, uses m4ml
+WORKERS_ENV = names.EXEC_WORKERS_ENV
 
 
 # --------------------------------------------------------------------------------------------
@@ -132,10 +133,10 @@ class Zygote:
     """The fork server process, started once per build and stopped at its end."""
 
     def __init__(self) -> None:
-        self.dir = tempfile.TemporaryDirectory(prefix="m4ml-kernels-")
+        self.dir = tempfile.TemporaryDirectory(prefix=names.KERNEL_DIR_PREFIX)
         self.socket = os.path.join(self.dir.name, "zygote.sock")
         self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "kernel_zygote.py"), self.socket],
+            [sys.executable, "-m", "m4ml_book.kernel_zygote", self.socket],
             stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline()
         try:
@@ -374,7 +375,7 @@ def execute_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     nb_config = env.mystnb_config
     if nb_config.execution_mode != "cache":
         return []
-    cache_path = Path(nb_config.execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    cache_path = Path(nb_config.execution_cache_path or Path(app.outdir).parent / names.CACHE_DIR)
     cache = get_cache(str(cache_path))
     pkg = package_hash()
     timings = load_timings(cache_path)

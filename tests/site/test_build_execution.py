@@ -1,4 +1,4 @@
-"""The build's page execution (book/_ext/page_exec.py) on a small book of its own.
+"""The build's page execution (m4ml_book.page_exec) on a small book of its own.
 
 A page whose execution failed must fail every build until it is fixed; a change to ``m4ml`` must
 re-run the pages that use it and show their new outputs; a forked kernel must give the same outputs
@@ -16,10 +16,9 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from conftest import BOOK, ROOT
+from conftest import ROOT
 
-sys.path.insert(0, str(BOOK / "_ext"))
-import page_exec  # noqa: E402
+from m4ml_book import page_exec
 
 HEADER = textwrap.dedent("""\
     ---
@@ -41,15 +40,15 @@ def page(title: str, *cells: str) -> str:
 
 
 def write_book(root: Path, bad_cell: str) -> None:
-    (root / "_config.yml").write_text(textwrap.dedent(f"""\
+    (root / "_config.yml").write_text(textwrap.dedent("""\
         title: Small book
         only_build_toc_files: true
         execute:
           execute_notebooks: cache
           timeout: 60
         sphinx:
-          local_extensions:
-            page_exec: {BOOK / "_ext"}
+          extra_extensions:
+            - m4ml_book.page_exec
         """))
     (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: uses_m4ml\n  - file: second\n")
     (root / "intro.md").write_text("# Small book\n\nA book of two executed pages.\n")

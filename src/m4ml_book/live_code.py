@@ -20,23 +20,24 @@ the visible ones, so their code is shipped in a ``<template>`` and run, in page 
 before the first cell the reader runs after them. The template also carries the
 repository's address (``repository: url:`` in _config.yml) for that explanation.
 sphinx-thebe (loaded by Jupyter Book) is kept for its CSS only: its CDN loader is dropped
-by offline_assets.py and its Binder-only page config is not written, since this extension
-passes all of Thebe's options.
+by offline_assets.py and its Binder-only page config is not written (both in patches.py),
+since this extension passes all of Thebe's options.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
-JS_SOURCE = Path(__file__).resolve().parents[1] / "_assets"
+from m4ml_book import names, patches
+from m4ml_book.assets import copy_asset
+
 JS_FILES = ("live-code.js", "mathjax2-shim.js")
-STATIC_DIR = "live-code"
+STATIC_DIR = names.LIVE_CODE_STATIC
 PROVIDERS = {
     "local": (),
     "binder": ("binderhub_url", "repository"),
@@ -49,9 +50,9 @@ DEFAULTS = {"provider": "local", "ref": "main", "path_to_book": "book"}
 TOKEN_PICKUP = """(function () {
   var m = /^#token=([A-Za-z0-9_-]{32,})$/.exec(location.hash);
   if (!m) return;
-  try { sessionStorage.setItem("m4ml-live-token", m[1]); } catch (e) { return; }
+  try { sessionStorage.setItem("%s", m[1]); } catch (e) { return; }
   history.replaceState(history.state, "", location.pathname + location.search);
-})();"""
+})();""" % names.LIVE_TOKEN_KEY
 
 
 def settings(app: Sphinx) -> dict:
@@ -70,15 +71,6 @@ def settings(app: Sphinx) -> dict:
 
 def check_config(app: Sphinx, config) -> None:
     settings(app)
-
-
-def drop_thebe_page_config(app: Sphinx) -> None:
-    """Remove sphinx-thebe's per-page Binder config (this extension passes every option itself)."""
-    import sphinx_thebe
-
-    for listener in list(app.events.listeners.get("doctree-resolved", [])):
-        if listener.handler is sphinx_thebe.update_thebe_context:
-            app.disconnect(listener.id)
 
 
 def hidden_cells(app: Sphinx, pagename: str) -> tuple[list[tuple[int, str]], int]:
@@ -120,7 +112,7 @@ def add_live_code(app: Sphinx, pagename, templatename, context, doctree) -> None
     repository = (app.config.html_theme_options or {}).get("repository_url") or ""
     pres = "".join(f'<pre data-before="{k}">{html.escape(code)}</pre>' for k, code in hidden)
     context["body"] = context.get("body", "") + (
-        f'<template id="m4ml-live-cells" data-kernel="{html.escape(kernel.get("name", "python3"))}" '
+        f'<template id="{names.LIVE_CELLS_ID}" data-kernel="{html.escape(kernel.get("name", "python3"))}" '
         f'data-folder="{html.escape("" if folder == "." else folder)}" data-shown="{shown}" '
         f'data-repository="{html.escape(repository)}">{pres}</template>'
     )
@@ -129,18 +121,16 @@ def add_live_code(app: Sphinx, pagename, templatename, context, doctree) -> None
 def copy_assets(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    out = Path(app.outdir) / "_static" / STATIC_DIR
-    out.mkdir(parents=True, exist_ok=True)
     for name in JS_FILES:
-        shutil.copyfile(JS_SOURCE / name, out / name)
+        out = copy_asset(app, name, STATIC_DIR).parent
     public = {k: v for k, v in settings(app).items()}
-    (out / "config.json").write_text(json.dumps(public, indent=1) + "\n")
+    (out / names.LIVE_CODE_CONFIG).write_text(json.dumps(public, indent=1) + "\n")
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("m4ml_live_code", dict(DEFAULTS), "html", types=[dict])
     app.setup_extension("sphinx_thebe")
-    drop_thebe_page_config(app)
+    patches.drop_thebe_page_config(app)
     app.connect("config-inited", check_config)
     app.add_js_file(None, body=TOKEN_PICKUP, priority=100)  # every page, before other scripts
     app.connect("html-page-context", add_live_code, priority=502)  # after the theme's launch buttons

@@ -16,6 +16,8 @@ from bs4 import BeautifulSoup
 
 from conftest import CHROMIUM, toc_pages
 
+from m4ml_book import names
+
 PAGES = toc_pages()
 MAX_BOLD_PER_PARAGRAPH = 2
 
@@ -42,7 +44,7 @@ def test_the_stylesheet_prints_glued_numbers_in_the_text_weight(built_book):
     for page in PAGES:
         links = [link.get("href", "") for link in soup(built_book, page).select("link[rel=stylesheet]")]
         mystnb = [i for i, h in enumerate(links) if "mystnb" in h]
-        ours = [i for i, h in enumerate(links) if "m4ml/m4ml.css" in h]
+        ours = [i for i, h in enumerate(links) if f"{names.M4ML_STATIC}/m4ml.css" in h]
         assert ours, f"{page}: m4ml.css is not linked"
         assert not mystnb or ours[0] > max(mystnb), f"{page}: m4ml.css comes before MyST-NB's CSS"
 

@@ -2,8 +2,8 @@
 
 As a Sphinx extension, it writes ``_sources/<page>.ipynb`` next to each page of the built site
 (the theme's download menu then offers ".ipynb") and ``_downloads/math4ml-notebooks.zip`` with all
-of them. As a script, ``python book/_ext/notebook_export.py OUT_DIR`` writes the same notebooks and
-the zip into OUT_DIR (``make notebooks``).
+of them. As a script, ``python -m m4ml_book.notebook_export BOOK OUT_DIR`` writes the same notebooks
+and the zip into OUT_DIR (``make notebooks``).
 
 A page is a MyST Markdown notebook; the exported notebook differs from it only so that it reads
 like the page and runs well in plain Jupyter, with no file of the book and no package of the
@@ -23,7 +23,10 @@ book's toolchain:
   itself and keeps the result in ``_build/notebook-links.json``; without a build the exporter
   falls back to the text it can find in the sources (titles, or the kind of the target);
 * MyST-only markup becomes plain Markdown: theorem/definition/proof boxes become bold headings,
-  exercises and solutions are labelled, label lines are dropped;
+  exercises and solutions are labelled, label lines and comments are dropped. The Markdown is
+  read with MyST-Parser's own markdown-it parser (the book's syntax extensions), so nested
+  directives, roles in lists, tables and titles, and labels inside list items are found as
+  Sphinx finds them; blocks are otherwise copied as the author wrote them;
 * a first cell says where the notebook comes from and what it needs.
 """
 
@@ -43,52 +46,31 @@ import jupytext
 import nbformat
 import yaml
 
+from m4ml_book import names
+from m4ml_book.toc import TOC_FILE, is_notebook, page_title, toc_pages
+
 HERE = Path(__file__).resolve()
-BOOK = HERE.parents[1]
-ZIP_NAME = "math4ml-notebooks.zip"
-LINKS_NAME = "notebook-links.json"
+ZIP_NAME = names.NOTEBOOKS_ZIP
+LINKS_NAME = names.LINKS_FILE
 GLUE_IMPORT = re.compile(r"^from myst_nb import glue\s*$", re.M)
-PRF = re.compile(r"^:{3,}\{prf:(\w+)\}\s*(.*)$")
-FENCE_DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
-OPTION = re.compile(r"^:[\w-]+:.*$")
-GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")
-# Every cross-reference role the pages use: (role, content), the content being a target or
-# "text <target>". ROLE_TYPES says which Sphinx domain and reference type resolves it.
-XREF_ROLE = re.compile(r"\{(doc|ref|numref|prf:ref|eq|cite|cite:t|cite:p)\}`([^`]+)`")
+# Every cross-reference role the pages use, and which Sphinx domain and reference type resolves
+# it. Its content is a target or "text <target>".
 ROLE_TYPES = {"doc": ("std", "doc"), "ref": ("std", "ref"), "numref": ("std", "numref"),
               "prf:ref": ("prf", "ref"), "eq": ("math", "eq"), "cite": ("cite", "p"),
               "cite:t": ("cite", "t"), "cite:p": ("cite", "p")}
 EXPLICIT = re.compile(r"^(.+?)\s*<([^<>]+)>$", re.S)
-LABEL_LINE = re.compile(r"^\([\w-]+\)=\s*$\n?", re.M)
-# A labelled display: "$$ (eq-label)" closes it (MyST's dollarmath).
-EQ_LABEL = re.compile(r"^(\s*)\$\$\s*\(([\w-]+)\)\s*$")
+# MyST's syntax extensions the book enables (parse.myst_enable_extensions in _config.yml).
+MYST_EXTENSIONS = ("amsmath", "colon_fence", "dollarmath", "deflist", "substitution")
+# Directives whose body is not Markdown, and the words a notebook shows instead of them.
+NOT_MARKDOWN = {"literalinclude": "the source of", "tableofcontents": "the", "bibliography": "the",
+                "execution-status": "the"}
+ADMONITIONS = {"admonition", "note", "tip", "warning", "important"}
 # Tags of cells whose output the page does not show.
 HIDDEN_OUTPUT_TAGS = {"remove-cell", "remove-output"}
-GLUE_MIME_PREFIX = "application/papermill.record/"
+GLUE_MIME_PREFIX = names.GLUE_MIME_PREFIX
 
 
-def toc_pages(book: Path = BOOK) -> list[str]:
-    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections", []))
-            walk(entry.get("chapters", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    return pages
-
-
-def is_notebook(path: Path) -> bool:
-    text = path.read_text(encoding="utf-8")
-    return text.startswith("---") and "kernelspec:" in text.split("---", 2)[1]
-
-
-def base_url(book: Path = BOOK) -> str:
+def base_url(book: Path) -> str:
     """Where the book is published (``html.baseurl`` in ``_config.yml``), ending in a slash."""
     path = book / "_config.yml"
     return _base_url(path, path.stat().st_mtime_ns)
@@ -106,7 +88,7 @@ def _base_url(path: Path, mtime_ns: int) -> str:
 def executed_notebook(source: Path, cache_dir: Path | None) -> nbformat.NotebookNode | None:
     """The page as last executed by the build (jupyter-cache), or None when there is none.
 
-    The cache is keyed by a hash of the page's code cells (book/_ext/page_exec.py stores each run
+    The cache is keyed by a hash of the page's code cells (m4ml_book/page_exec.py stores each run
     under that hash), so a run is found only for exactly the page's current code.
     """
     if cache_dir is None or not cache_dir.is_dir():
@@ -201,6 +183,46 @@ def render_parts(parts: list[list[str]]) -> str:
     return "".join(markdown_link(*piece) if len(piece) == 2 else piece[0] for piece in parts)
 
 
+def _directive_options(content: str) -> dict:
+    """A directive's options (``:key: value`` lines, or a YAML block between ``---`` lines)."""
+    lines = content.split("\n")
+    if lines and lines[0].strip() == "---":
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+        options = yaml.safe_load("\n".join(lines[1:end])) if end else None
+        return options if isinstance(options, dict) else {}
+    body = _directive_body(content)
+    head = content[:len(content) - len(body)] if body else content
+    options = {}
+    for line in head.split("\n"):
+        if line.startswith(":"):
+            key, _, value = line[1:].partition(":")
+            options[key.strip()] = value.strip()
+    return options
+
+
+def source_labels(text: str):
+    """Every label a MyST page defines, as (label, kind): targets ``(label)=``, labelled display
+    equations, directives' ``:label:`` (kind: the directive's name) and code cells' figure
+    names (MyST-NB's ``mystnb.figure.name``), nested ones included."""
+    for token in myst_parser().parse(text):
+        if token.type == "myst_target":
+            yield token.content, None
+        elif token.type == "math_block_label":
+            yield token.info, None
+        directive = _directive(token)
+        if directive is None:
+            continue
+        name, _ = directive
+        options = _directive_options(token.content)
+        if options.get("label"):
+            yield str(options["label"]), name.partition(":")[2] or name
+        figure = ((options.get("mystnb") or {}).get("figure") or {}) if name == "code-cell" else {}
+        if isinstance(figure, dict) and figure.get("name"):
+            yield str(figure["name"]), None
+        if name not in NOT_MARKDOWN and name not in {"code-cell", "math"}:
+            yield from source_labels(_directive_body(token.content))
+
+
 class SourceLabels:
     """Where each label of the book is defined, read from the page sources (no build needed).
 
@@ -210,10 +232,8 @@ class SourceLabels:
 
     KINDS = {"prf": None, "eq": "an equation", "fig": "a figure", "ex": "an exercise",
              "sec": "a section"}
-    PATTERNS = (re.compile(r"^:label:\s*(\S+)", re.M), re.compile(r"^\(([\w-]+)\)=\s*$", re.M),
-                re.compile(r"^\s*\$\$\s*\(([\w-]+)\)\s*$", re.M), re.compile(r"^\s*name:\s*(\S+)", re.M))
 
-    def __init__(self, book: Path = BOOK):
+    def __init__(self, book: Path):
         self.book = book
         self.pages: dict[str, str] = {}
         self.titles: dict[str, str] = {}
@@ -222,15 +242,11 @@ class SourceLabels:
             source = book / f"{page}.md"
             if not source.is_file():
                 continue
-            text = source.read_text(encoding="utf-8")
-            heading = re.search(r"^# (.+)$", text, re.M)
-            self.titles[page] = heading.group(1).strip() if heading else page
-            for match in re.finditer(r"^(:{3,}|`{3,})\{(?:prf:)?(\w+)\}[^\n]*\n(?::[\w-]+:[^\n]*\n)*?"
-                                     r":label:\s*(\S+)", text, re.M):
-                self.kinds[match.group(3)] = match.group(2)
-            for pattern in self.PATTERNS:
-                for match in pattern.finditer(text):
-                    self.pages.setdefault(match.group(1), page)
+            self.titles[page] = page_title(book, page)
+            for label, kind in source_labels(source.read_text(encoding="utf-8")):
+                self.pages.setdefault(label, page)
+                if kind:
+                    self.kinds[label] = kind
 
     def resolve(self, page: str, role: str, content: str, base: str) -> list[list[str]]:
         text, target = split_role(content)
@@ -285,70 +301,229 @@ def load_links(path: Path | None) -> dict:
         return {}
 
 
+# ----------------------------------------------------------------------- MyST, read by MyST's parser
+@functools.lru_cache(maxsize=1)
+def myst_parser():
+    """MyST-Parser's own markdown-it parser, configured with the book's syntax extensions."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    return create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
+
+
+def _directive(token) -> tuple[str, str] | None:
+    """(name, argument) of a fence that is a MyST directive (```{name} arg or :::{name} arg)."""
+    if token.type not in ("fence", "colon_fence") or not token.info.startswith("{"):
+        return None
+    name, _, arg = token.info[1:].partition("}")
+    return name.strip(), arg.strip()
+
+
+def _directive_body(content: str) -> str:
+    """A directive's content without its options (``:key: value`` lines or a YAML block)."""
+    lines = content.split("\n")
+    if lines and lines[0].strip() == "---":
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+        return "\n".join(lines[end + 1:])
+    start = 0
+    while start < len(lines) and lines[start].startswith(":") and lines[start].count(":") >= 2 \
+            and lines[start][1:lines[start].index(":", 1)].replace("-", "").replace("_", "").isalnum():
+        start += 1
+    return "\n".join(lines[start:])
+
+
+def _block_end(tokens, i: int) -> int:
+    """Index just after the top-level block that starts at ``tokens[i]``."""
+    if tokens[i].nesting != 1:
+        return i + 1
+    depth, j = 0, i
+    while True:
+        depth += tokens[j].nesting
+        j += 1
+        if depth == 0:
+            return j
+
+
+def iter_roles(text: str):
+    """Every role of a MyST text as (name, content), in order, directive bodies included
+    (not code cells or other bodies that are not Markdown)."""
+    for token in myst_parser().parse(text):
+        directive = _directive(token)
+        if directive is not None:
+            name, arg = directive
+            if name not in NOT_MARKDOWN and name not in {"code-cell", "math"}:
+                yield from _inline_roles(arg)
+                yield from iter_roles(_directive_body(token.content))
+        for child in token.children or ():
+            if child.type == "myst_role":
+                yield child.meta["name"], child.content
+
+
+def _inline_roles(text: str):
+    for token in myst_parser().parseInline(text):
+        for child in token.children or ():
+            if child.type == "myst_role":
+                yield child.meta["name"], child.content
+
+
+def role_source(name: str, content: str, text: str, start: int = 0) -> tuple[int, str]:
+    """Where the role (name, content) is written in ``text`` from ``start``, and how."""
+    found = []
+    for ticks in ("`", "``", "```"):
+        written = f"{{{name}}}{ticks}{content}{ticks}"
+        at = text.find(written, start)
+        if at >= 0:
+            found.append((at, -len(ticks), written))
+    if not found:  # a role broken over lines of an indented block: the parser drops the indent
+        words = r"\s+".join(map(re.escape, content.split()))
+        match = re.compile(r"\{%s\}(`+)\s*%s\s*\1" % (re.escape(name), words)).search(text, start)
+        if match is None:
+            raise ValueError(f"the role {{{name}}} with {content!r} is not in the text")
+        return match.start(), match.group(0)
+    at, _, written = min(found)
+    return at, written
+
+
+class MystToMarkdown:
+    """A MyST Markdown cell as Markdown that Jupyter renders, read with MyST's own parser.
+
+    Blocks are copied from the source as written (lists, tables and emphasis stay as the
+    author wrote them), with their roles replaced; MyST-only blocks are rewritten: directives
+    (nested ones included) become bold headings with their converted bodies, targets and
+    comments disappear, and a labelled display equation gets its number as a tag.
+    """
+
+    def __init__(self, values: dict[str, object], links: dict, equations: dict[str, str],
+                 fallback=None):
+        self.values, self.links, self.equations, self.fallback = values, links, equations, fallback
+
+    # --- roles
+    def role(self, name: str, content: str) -> str:
+        if name in ("glue", "glue:text", "glue:any"):
+            key, _, spec = content.partition(":")
+            return _format(self.values[key], spec) if key in self.values else f"`{key}`"
+        if name in ROLE_TYPES:
+            written = f"{{{name}}}`{content}`"
+            if self.links.get(written):
+                return render_parts(self.links[written])
+            if self.fallback is not None:
+                return render_parts(self.fallback(name, content))
+            text, target = split_role(content)
+            return text or target
+        if name == "math":
+            return f"${content}$"
+        return split_role(content)[0] or split_role(content)[1]
+
+    def replace_roles(self, text: str, roles) -> str:
+        out, cursor = [], 0
+        for name, content in roles:
+            at, written = role_source(name, content, text, cursor)
+            out.append(text[cursor:at])
+            out.append(self.role(name, content))
+            cursor = at + len(written)
+        out.append(text[cursor:])
+        return "".join(out)
+
+    # --- blocks
+    def convert(self, text: str) -> list[str]:
+        lines = text.split("\n")
+        tokens = myst_parser().parse(text)
+        out: list[str] = []
+        line = 0
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            end = _block_end(tokens, i)
+            if token.map is None:
+                i = end
+                continue
+            first, last = token.map
+            out.extend(lines[line:first])  # blank lines between blocks
+            line = max(line, last)
+            out.extend(self.block(tokens[i:end], lines[first:last]))
+            i = end
+        out.extend(line_ for line_ in lines[line:] if not line_.strip())
+        return out
+
+    def block(self, tokens, source: list[str]) -> list[str]:
+        token = tokens[0]
+        if token.type in ("myst_target", "myst_line_comment"):
+            return []
+        directive = _directive(token)
+        if directive is not None:
+            return self.directive(*directive, token.content)
+        if token.type == "fence" or token.type == "code_block":
+            return source
+        if token.type == "math_block_label":
+            return self.labelled_math(token, source)
+        # A container (list, quote, table) or a paragraph: MyST blocks nested in it are rewritten
+        # in place, bottom up so that line numbers hold; then the roles of its text.
+        first = token.map[0]
+        source = list(source)
+        for inner in sorted((t for t in tokens[1:] if t.map is not None and self.is_myst_block(t)),
+                            key=lambda t: -t.map[0]):
+            start, stop = inner.map[0] - first, inner.map[1] - first
+            indent = source[start][:len(source[start]) - len(source[start].lstrip())]
+            rewritten = self.block([inner], [line.removeprefix(indent) for line in source[start:stop]])
+            source[start:stop] = [indent + line if line else line for line in rewritten]
+        roles = [(c.meta["name"], c.content) for t in tokens for c in (t.children or ())
+                 if c.type == "myst_role"]
+        return self.replace_roles("\n".join(source), roles).split("\n") if roles else source
+
+    @staticmethod
+    def is_myst_block(token) -> bool:
+        return (token.type in ("myst_target", "myst_line_comment", "math_block_label")
+                or _directive(token) is not None)
+
+    def labelled_math(self, token, source: list[str]) -> list[str]:
+        """``$$ ... $$ (label)`` with the label's number as a tag (or no label without one)."""
+        number = self.equations.get(token.info)
+        closing = source[-1]
+        indent = closing[:len(closing) - len(closing.lstrip())]
+        return [*source[:-1], *([f"{indent}\\tag{{{number}}}"] if number else []), f"{indent}$$"]
+
+    def directive(self, name: str, arg: str, content: str) -> list[str]:
+        arg = self.replace_roles(arg, list(_inline_roles(arg))) if arg else ""
+        body = _directive_body(content)
+        if name == "math":
+            return ["$$", *body.rstrip("\n").split("\n"), "$$"]
+        if name in NOT_MARKDOWN:
+            what = " ".join(f"{NOT_MARKDOWN[name]} {name if name != 'literalinclude' else ''} {arg}".split())
+            return [f"*(In the book this shows {what}.)*"]
+        if name.startswith("prf:"):
+            kind = name.partition(":")[2]
+            heading = "*Proof.*" if kind == "proof" else f"**{kind.capitalize()}" + (f" ({arg})" if arg else "") + ".**"
+        elif name == "exercise":
+            heading = "**Exercise" + (f" ({arg})" if arg else "") + ".**"
+        elif name in ("solution-start", "solution"):
+            heading = "**Solution.**"
+        elif name == "solution-end":
+            return []
+        elif name in ADMONITIONS:
+            heading = f"> **{arg or name.capitalize()}**"
+        elif name == "rubric":
+            return [f"**{arg}**"]
+        elif name in ("figure", "image"):
+            # the image file is not in the notebook: its caption says what the page shows
+            caption = " ".join(self.convert(body.strip())).strip().rstrip(".") if body.strip() else ""
+            return [f"*(In the book this shows a figure{': ' + caption if caption else ''}.)*"]
+        else:
+            heading = f"**{arg}**" if arg else ""
+        converted = self.convert(body.rstrip("\n")) if body.strip() else []
+        return [heading, *converted] if heading else converted
+
+
 def plain_markdown(text: str, values: dict[str, object], *, links: dict | None = None,
                    equations: dict[str, str] | None = None,
                    fallback=None) -> str:
-    """MyST markup to plain Markdown that Jupyter renders.
+    """MyST markup to plain Markdown that Jupyter renders (see :class:`MystToMarkdown`).
 
     ``links`` maps a role as written (``{prf:ref}`thm-x```) to its resolved pieces; ``equations``
     maps an equation label to its number; ``fallback(role, content)`` resolves a role that
     ``links`` does not hold (by default the role keeps its text).
     """
-    links, equations = links or {}, equations or {}
-    out, stack = [], []
-
-    def xref(m: re.Match) -> str:
-        if m.group(0) in links and links[m.group(0)]:
-            return render_parts(links[m.group(0)])
-        if fallback is not None:
-            return render_parts(fallback(m.group(1), m.group(2)))
-        return split_role(m.group(2))[0] or split_role(m.group(2))[1]
-
-    for line in text.split("\n"):
-        prf = PRF.match(line)
-        directive = FENCE_DIRECTIVE.match(line)
-        if prf:
-            kind, title = prf.group(1), prf.group(2).strip()
-            stack.append(line.split("{")[0])
-            heading = kind.capitalize() + (f" ({title})" if title else "")
-            out.append(f"**{heading}.**" if kind != "proof" else "*Proof.*")
-            continue
-        if directive:
-            fence, name, arg = directive.groups()
-            stack.append(fence)
-            if name == "exercise":
-                out.append("**Exercise" + (f" ({arg.strip()})" if arg.strip() else "") + ".**")
-            elif name == "solution-start":
-                out.append("**Solution.**")
-            elif name in {"admonition", "note", "tip", "warning", "important"}:
-                out.append(f"> **{arg.strip() or name.capitalize()}**")
-            elif name == "rubric":
-                out.append(f"**{arg.strip()}**")
-            elif name == "math":
-                out.append("$$")
-            elif name in {"literalinclude", "tableofcontents", "bibliography", "execution-status"}:
-                out.append(f"*(In the book this shows the {name.replace('literalinclude', 'source of')} "
-                           f"{arg.strip()}.)*".replace("  ", " "))
-            continue
-        if stack and line.strip() and set(line.strip()) <= {"`", ":"} and line.strip() == stack[-1]:
-            closed = stack.pop()
-            if closed.startswith("$$"):
-                out.append("$$")
-            continue
-        if stack and OPTION.match(line):
-            continue
-        labelled = EQ_LABEL.match(line)
-        if labelled:
-            number = equations.get(labelled.group(2))
-            if number:
-                out.append(f"{labelled.group(1)}\\tag{{{number}}}")
-            out.append(f"{labelled.group(1)}$$")
-            continue
-        line = GLUE_ROLE.sub(lambda m: _format(values[m.group(1)], m.group(2)) if m.group(1) in values
-                             else f"`{m.group(1)}`", line)
-        line = XREF_ROLE.sub(xref, line)
-        out.append(line)
-    return LABEL_LINE.sub("", "\n".join(out))
+    return "\n".join(MystToMarkdown(values, links or {}, equations or {}, fallback).convert(text))
 
 
 def _format(value: object, spec: str | None) -> str:
@@ -358,14 +533,14 @@ def _format(value: object, spec: str | None) -> str:
         return str(value)
 
 
-def math_macros(book: Path = BOOK) -> str:
+def math_macros(book: Path) -> str:
     """The book's MathJax macros (``_config.yml``) as \\newcommand definitions for Jupyter."""
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
     macros = config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
     return "".join(f"\\newcommand{{\\{name}}}{{{body}}}" for name, body in macros.items())
 
 
-def export(source: Path, cache_dir: Path | None = None, *, page: str = "", book: Path = BOOK,
+def export(source: Path, cache_dir: Path | None = None, *, page: str = "", book: Path,
            links: dict | None = None) -> nbformat.NotebookNode:
     """The portable notebook of one page.
 
@@ -415,11 +590,11 @@ def export(source: Path, cache_dir: Path | None = None, *, page: str = "", book:
     return nb
 
 
-def export_all(out_dir: Path, *, book: Path = BOOK, cache_dir: Path | None = None,
+def export_all(out_dir: Path, *, book: Path, cache_dir: Path | None = None,
                links_path: Path | None = None) -> list[Path]:
     """Write every notebook page as ``out_dir/<page>.ipynb`` and the zip of all; return the paths."""
-    cache_dir = cache_dir if cache_dir is not None else book / "_build" / ".jupyter_cache"
-    links_path = links_path if links_path is not None else book / "_build" / LINKS_NAME
+    cache_dir = cache_dir if cache_dir is not None else book / names.BUILD_DIR / names.CACHE_DIR
+    links_path = links_path if links_path is not None else book / names.BUILD_DIR / LINKS_NAME
     links = load_links(links_path)
     inputs = [p for p in (HERE, links_path) if p.is_file()]
     # every execution of a page writes its notebook under <cache>/executed/<hash>/
@@ -500,9 +675,10 @@ def resolve_links(app, book: Path) -> dict:
             continue
         text = source.read_text(encoding="utf-8")
         roles = {}
-        for match in XREF_ROLE.finditer(text):
-            if match.group(0) not in roles:
-                roles[match.group(0)] = _resolve_role(app, page, match.group(1), match.group(2))
+        for name, content in iter_roles(text):
+            written = f"{{{name}}}`{content}`"
+            if name in ROLE_TYPES and written not in roles:
+                roles[written] = _resolve_role(app, page, name, content)
         equations = {}
         for label, (docname, _) in math.equations.items():
             if docname == page:
@@ -523,7 +699,7 @@ def _write_notebooks(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     book = Path(app.srcdir)
-    if not (book / "_toc.yml").is_file():
+    if not (book / TOC_FILE).is_file():
         return  # a single-page build (`jupyter-book build page.md`) has no book to export
     build = Path(app.outdir).parent
     links_path = build / LINKS_NAME
@@ -537,7 +713,7 @@ def _write_notebooks(app, exception) -> None:
         else:
             links_path.touch()  # checked against this exporter
     sources = Path(app.outdir) / "_sources"
-    paths = export_all(sources, book=book, cache_dir=build / ".jupyter_cache", links_path=links_path)
+    paths = export_all(sources, book=book, cache_dir=build / names.CACHE_DIR, links_path=links_path)
     archive = Path(app.outdir) / "_downloads" / ZIP_NAME
     if not archive.is_file() or any(p.stat().st_mtime > archive.stat().st_mtime for p in paths):
         write_zip(paths, sources, archive)
@@ -556,11 +732,11 @@ def setup(app) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python book/_ext/notebook_export.py OUT_DIR", file=sys.stderr)
+    if len(argv) != 2:
+        print("usage: python -m m4ml_book.notebook_export BOOK OUT_DIR", file=sys.stderr)
         return 2
-    out = Path(argv[0]).resolve()
-    paths = export_all(out)
+    book, out = Path(argv[0]).resolve(), Path(argv[1]).resolve()
+    paths = export_all(out, book=book)
     write_zip(paths, out, out / ZIP_NAME)
     print(f"wrote {len(paths)} notebooks and {out / ZIP_NAME}")
     return 0

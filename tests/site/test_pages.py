@@ -1,7 +1,7 @@
 """Every page runs on its own, top to bottom, in a fresh kernel, as the notebook a reader downloads.
 
 Each page is exported exactly as the site and `make notebooks` export it
-(book/_ext/notebook_export.py), written alone into an empty directory outside the repository and
+(m4ml_book.notebook_export), written alone into an empty directory outside the repository and
 executed there with the book's toolchain (MyST-NB, Jupyter Book, jupytext, jupyter-cache) made
 unimportable: the notebook needs only `m4ml` and its dependencies, and no file of the book.
 The pages run two at a time (the machine has two cores), each in its own process
@@ -19,8 +19,7 @@ import pytest
 
 from conftest import BOOK, ROOT, is_notebook, toc_pages
 
-sys.path.insert(0, str(BOOK / "_ext"))
-from notebook_export import plain_markdown  # noqa: E402
+from m4ml_book.notebook_export import plain_markdown
 
 NOTEBOOKS = [p for p in toc_pages() if is_notebook(p)]
 
@@ -55,7 +54,7 @@ def test_plain_markdown_turns_myst_into_jupyter_markdown():
         "(sec-x)=", "# Title", ":::{prf:theorem} Bayes", ":label: thm-x-bayes", "Statement.", ":::",
         "See {doc}`../linalg/inner_products`, {prf:ref}`thm-x-bayes` and {cite}`bishop2006pattern`.",
         "The accuracy is {glue:text}`acc:.1%` over {glue:text}`n` rows and {glue:text}`missing`.",
-        "$$", "a = b", "$$ (eq-x)",
+        "", "$$", "a = b", "$$ (eq-x)", "",
         "```{exercise}", ":label: ex-x-1", "Do it.", "```",
     ])
     base = "https://example.org/book/"
@@ -68,7 +67,7 @@ def test_plain_markdown_turns_myst_into_jupyter_markdown():
         f"See [Inner products]({base}linalg/inner_products.html), [Theorem 2.1]({base}x.html#thm-x-bayes)"
         f" and [[Bishop, 2006]({base}bibliography.html#id3)].",
         "The accuracy is 95.7% over 569 rows and `missing`.",
-        "$$", "a = b", "\\tag{2.4}", "$$",
+        "", "$$", "a = b", "\\tag{2.4}", "$$", "",
         "**Exercise.**", "Do it.",
     ]
     # Without a build: the fallback resolves each role, and an unnumbered equation loses its label.
@@ -80,7 +79,7 @@ def test_plain_markdown_turns_myst_into_jupyter_markdown():
 def test_exporting_without_a_build_leaves_no_label_or_path():
     """A page exported with no build (no outputs, no resolved links) still shows no label name,
     role or source path: titles come from the pages, kinds from the directives."""
-    from notebook_export import SourceLabels, export
+    from m4ml_book.notebook_export import SourceLabels, export
 
     labels = set(SourceLabels(BOOK).pages)
     for page in ("optim/logistic", "appendix/datasets"):
@@ -90,3 +89,44 @@ def test_exporting_without_a_build_leaves_no_label_or_path():
         assert not re.search(r"\{[\w:-]+\}`", shown) and "../" not in shown
         assert not [lab for lab in labels if re.search(rf"(?<![\w-]){re.escape(lab)}(?![\w-])", shown)]
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def test_plain_markdown_converts_nested_directives_figures_and_roles_anywhere():
+    """Read with MyST's own parser: a proof inside an exercise inside a solution's text, a role
+    in a directive's title, in a list and in a table, a target and a labelled equation inside a
+    list item, a figure directive and a comment all come out as plain Markdown."""
+    text = "\n".join([
+        "::::{exercise} Bound {glue:text}`n`", ":label: ex-n", "", "Prove {eq}`eq-n`.", "",
+        ":::{prf:proof}", "By {prf:ref}`thm-n`.", "", "```{admonition} Hint", "Square it.", "```", ":::",
+        "::::", "",
+        "- one {ref}`sec-n`", "- two {doc}`the inner", "  products <x>` here", "  (sec-m)=", "  $$", "  x", "  $$ (eq-m)", "", "| a | b |", "|---|---|",
+        "| {glue:text}`n` | {doc}`x` |", "", "```{figure} ../images/a.png", ":name: fig-a", "",
+        "The {math}`L^2` ball.", "```", "", "% a note for authors", "Done.",
+    ])
+    out = plain_markdown(text, {"n": 3}, equations={"eq-m": "4.1"})
+    lines = out.splitlines()
+    assert lines[0] == "**Exercise (Bound 3).**"
+    assert "Prove eq-n." in lines and "*Proof.*" in lines and "By thm-n." in lines
+    assert "> **Hint**" in lines and "Square it." in lines
+    assert "- two the inner products here" in " ".join(lines)
+    assert "- one sec-n" in lines and "  \\tag{4.1}" in lines and "  $$ (eq-m)" not in lines
+    assert "| 3 | x |" in lines
+    assert "*(In the book this shows a figure: The $L^2$ ball.)*" in lines
+    assert lines[-1] == "Done." and not any("%" in line for line in lines)
+    assert not re.search(r"\{[\w:-]+\}`|^\s*(`{3,}|:{3,})|:label:|:name:|\(sec-m\)=", out, re.M), out
+
+
+@pytest.mark.book
+def test_every_exported_notebook_holds_no_myst_markup(built_book):
+    """Every page's notebook, as the site offers it: no directive fence, role, option, target or
+    label line of MyST is left in its Markdown, and its code cells carry outputs."""
+    import json
+
+    for page in NOTEBOOKS:
+        nb = json.loads((built_book / "_sources" / f"{page}.ipynb").read_text(encoding="utf-8"))
+        prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        for markup in (r"\{[\w:-]+\}`", r"^[ \t]*:{3,}", r"^[ \t]*`{3,}\{", r"^[ \t]*:[\w-]+:[ \t]",
+                       r"^[ \t]*\([\w-]+\)=[ \t]*$", r"^[ \t]*\$\$[ \t]*\([\w-]+\)", r"\{prf:", r"\{glue"):
+            found = re.search(markup, prose, re.M)
+            assert not found, f"{page}: MyST markup {found.group(0)!r} left in the notebook"
+        assert any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), page

@@ -29,8 +29,12 @@ from sphinx.util.docutils import SphinxDirective
 
 from myst_nb.sphinx_ import NbMetadataCollector
 
+from m4ml_book import names, page_exec
+from m4ml_book.assets import copy_asset
+from m4ml_book.toc import TOC_FILE, toc_pages
+
 KEY = "has_execution_status"
-JS = "m4ml/sortable-table.js"
+JS = "sortable-table.js"
 PACKAGES = ("m4ml", "numpy", "scipy", "pandas", "matplotlib", "scikit-learn", "plotly", "jupyter-book",
             "sphinx", "myst-nb", "jupyter-cache", "ipykernel")
 
@@ -79,7 +83,7 @@ def _table(headers: list[str], rows: list[list[nodes.Node]], *, classes: list[st
         for cell in cells:
             row += nodes.entry("", _para(cell))
     if footer is not None:
-        row = nodes.row(classes=["m4ml-total"])
+        row = nodes.row(classes=[names.TOTAL_ROW_CLASS])
         body += row
         for cell in footer:
             row += nodes.entry("", _para(cell))
@@ -87,19 +91,11 @@ def _table(headers: list[str], rows: list[list[nodes.Node]], *, classes: list[st
 
 
 def _reading_order(env) -> list[str]:
-    """Documents in the order of the table of contents (Sphinx's toctree traversal)."""
-    order, seen = [], set()
-
-    def walk(doc: str) -> None:
-        if doc in seen:
-            return
-        seen.add(doc)
-        order.append(doc)
-        for child in env.toctree_includes.get(doc, []):
-            walk(child)
-
-    walk(env.config.root_doc)
-    return order
+    """Documents in the order of the table of contents (all found, sorted, in a book without one)."""
+    book = Path(env.srcdir)
+    if not (book / TOC_FILE).is_file():
+        return [env.config.root_doc, *sorted(env.found_docs - {env.config.root_doc})]
+    return toc_pages(book)
 
 
 def _title(env, docname: str) -> str:
@@ -114,8 +110,6 @@ def _number(env, docname: str) -> str:
 
 def _timings(env) -> dict:
     """Per-page start-up / imports / own-code times recorded by page_exec (empty if none)."""
-    import page_exec
-
     cache_path = env.mystnb_config.execution_cache_path
     return page_exec.load_timings(Path(cache_path)) if cache_path else {}
 
@@ -165,7 +159,7 @@ def make_tables(env, parent: str, *, web: bool = True) -> list[nodes.Node]:
            f"to the pages' import cells and {parts['code']:.1f} s to the pages' own code." if timings else "")))
     status_table = _table(["Page", "Last executed", "Run time (s)", "Kernel start (s)", "Imports (s)",
                            "Own code (s)", "Status"], rows,
-                          classes=["m4ml-sortable", "m4ml-status"], footer=footer)
+                          classes=[names.SORTABLE_CLASS, names.STATUS_CLASS], footer=footer)
     versions = [[nodes.literal(text="python"), nodes.Text(platform.python_version())]]
     for name in PACKAGES:
         try:
@@ -194,16 +188,13 @@ class FillExecutionStatus(SphinxPostTransform):
 
 
 def add_sort_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    if doctree is not None and "m4ml-sortable" in context.get("body", ""):
-        app.add_js_file(JS, defer="defer")
+    if doctree is not None and names.SORTABLE_CLASS in context.get("body", ""):
+        app.add_js_file(f"{names.M4ML_STATIC}/{JS}", defer="defer")
 
 
 def copy_script(app: Sphinx, exception) -> None:
     if exception is None and app.builder.format == "html":
-        source = Path(__file__).resolve().parents[1] / "_assets" / "sortable-table.js"
-        target = Path(app.outdir) / "_static" / JS
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
+        copy_asset(app, JS, names.M4ML_STATIC)
 
 
 def setup(app: Sphinx) -> dict:

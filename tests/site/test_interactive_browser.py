@@ -23,13 +23,16 @@ import pytest
 
 from conftest import BOOK, CHROMIUM, toc_pages
 
+from m4ml_book import names
+
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 if CHROMIUM is None:
     pytest.skip("Debian's chromium is not installed (scripts/ensure_chromium.py installs it)",
                 allow_module_level=True)
 
-PLOTLY_JS = "_static/plotly/plotly-cartesian.min.js"
+PLOTLY_JS = f"_static/{names.PLOTLY_JS}"
+FIGURE = f".{names.PLOTLY_FIGURE_CLASS}"
 FIRST_VISIT_BUDGET = 2_000_000  # bytes; the project's target for a first visit of a page
 FIGURE_PAGES = [p for p in toc_pages() if "interactive.show(" in (BOOK / f"{p}.md").read_text(encoding="utf-8")]
 
@@ -48,7 +51,7 @@ def open_page(page, site, name):
     response = page.goto(f"{site}/{name}.html", wait_until="load")
     assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
     page.wait_for_function(
-        "Array.from(document.querySelectorAll('.m4ml-plotly')).every(d => d.querySelector('.main-svg'))",
+        f"Array.from(document.querySelectorAll('{FIGURE}')).every(d => d.querySelector('.main-svg'))",
         timeout=15_000)
     page.evaluate("window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
 
@@ -79,10 +82,10 @@ def test_figures_draw_and_respond(page, site, name, html_dir):
     plotly = [s for s in head_scripts if urlparse(s[0]).path.endswith(PLOTLY_JS)]
     assert len(plotly) == 1 and not plotly[0][1], (
         f"{name}: plotly.js should be one blocking script in <head>: {head_scripts}")
-    n_figures = page.locator(".m4ml-plotly").count()
+    n_figures = page.locator(FIGURE).count()
     assert n_figures >= 1
     for i in range(n_figures):
-        div = page.locator(".m4ml-plotly").nth(i)
+        div = page.locator(FIGURE).nth(i)
         assert div.get_attribute("role") == "img" and len(div.get_attribute("aria-label") or "") >= 20
         assert div.locator("xpath=ancestor::figure").count() == 1, f"{name}: figure {i} has no caption"
         assert div.evaluate("d => d.getBoundingClientRect().width") > 300
@@ -93,7 +96,7 @@ def test_figures_draw_and_respond(page, site, name, html_dir):
         div.scroll_into_view_if_needed()
         rail = div.locator(".slider-rail-touch-rect").first.bounding_box()
         n_steps = len(page.evaluate(
-            "i => document.querySelectorAll('.m4ml-plotly')[i]._fullLayout.sliders[0].steps", i))
+            f"i => document.querySelectorAll('{FIGURE}')[i]._fullLayout.sliders[0].steps", i))
         far_right = before["active"] < n_steps / 2
         x = rail["x"] + rail["width"] * (0.97 if far_right else 0.03)
         page.mouse.click(x, rail["y"] + rail["height"] / 2)

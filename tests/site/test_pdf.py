@@ -17,9 +17,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import BOOK, ROOT, toc_pages
+
+from m4ml_book.toc import page_title, read_toc
 
 pytestmark = pytest.mark.book
 
@@ -73,19 +74,13 @@ def page_count(pdf: Path) -> int:
 
 def toc() -> tuple[list[str], list[str]]:
     """Part captions and chapter pages (paths under book/) of the table of contents."""
-    data = yaml.safe_load((BOOK / "_toc.yml").read_text())
-    parts = [part["caption"] for part in data["parts"]]
-    chapters = [ch["file"] for part in data["parts"] for ch in part["chapters"]]
-    return parts, chapters
+    contents = read_toc(BOOK)
+    return [part.caption for part in contents.parts], contents.chapters
 
 
 def title_of(page: str) -> str:
     """The first level-1 heading of a page, as it is printed (MyST markup removed)."""
-    for line in (BOOK / f"{page}.md").read_text(encoding="utf-8").splitlines():
-        if line.startswith("# "):
-            title = re.sub(r"\{[a-z:]+\}`([^`<]*)[^`]*`", r"\1", line[2:])  # {role}`text <target>`
-            return title.replace("`", "").strip()
-    raise AssertionError(f"{page}.md has no '# ' title")
+    return page_title(BOOK, page)
 
 
 def render(pdf: Path, number: int, tmp_path: Path):
@@ -171,7 +166,7 @@ def test_sample_pages_render(pdf, pages, tmp_path):
     theorem = first_page(pages, r"Theorem \d+\.\d+\.\d+ \(")
     image = render(pdf, theorem, tmp_path)
     assert ink(image) > 0.02, f"page {theorem} (a theorem) is nearly blank"
-    # the theorem box's title row: the blue set in book/_ext/latex_pdf.py
+    # the theorem box's title row: the blue set in m4ml_book/latex_pdf.py
     assert colour_fraction(image, (212, 230, 247)) > 0.002, f"no theorem box drawn on page {theorem}"
 
     figure = first_page(pages, r"Fig\. \d+\.\d+: ")  # a caption, not a reference

@@ -73,7 +73,7 @@ def test_screenshot_for_humans(page, site_url, tmp_path_factory):
     """Save a screenshot of one page next to the build, for a human to look at."""
     page.goto(f"{site_url}/problems/representation.html")
     page.evaluate("MathJax.startup.promise")
-    out = os.path.join(os.path.dirname(__file__), "..", "book", "_build", "screenshot-representation.png")
+    out = os.path.join(os.path.dirname(__file__), "..", "..", "book", "_build", "screenshot-representation.png")
     page.screenshot(path=out, full_page=False)
     assert os.path.getsize(out) > 10_000
 

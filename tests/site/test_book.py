@@ -12,7 +12,9 @@ from bs4 import BeautifulSoup
 
 from conftest import BOOK, is_notebook, toc_pages
 
-import page_exec  # noqa: E402  (book/_ext is on the path through conftest)
+from m4ml_book import names, page_exec
+from m4ml_book.notebook_export import ROLE_TYPES, SourceLabels, iter_roles
+from m4ml_book.toc import read_toc
 
 pytestmark = pytest.mark.book
 
@@ -226,27 +228,24 @@ def test_glued_numbers_are_rendered(built_book):
 
 def test_sections_are_numbered_from_one_in_every_chapter(built_book):
     """A chapter page's own headings would be numbered N.1, N.2 and push its sections along."""
-    import yaml
-
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text())
     sidebar = soup(built_book, "intro")
     labels = {a.get("href", "").removesuffix(".html"): a.get_text(strip=True)
               for a in sidebar.select("nav.bd-docs-nav a.reference.internal")}
-    for part in toc["parts"]:
-        if not part.get("numbered"):
+    for part in read_toc(BOOK).parts:
+        if not part.numbered:
             continue
-        for chapter in part["chapters"]:
-            number = labels.get(chapter["file"], "").split(".")[0]
-            assert number.isdigit(), (chapter["file"], labels.get(chapter["file"]))
-            for k, section in enumerate(chapter.get("sections", []), start=1):
-                label = labels.get(section["file"], "")
-                assert label.startswith(f"{number}.{k}. "), (section["file"], label)
+        for chapter in part.chapters:
+            number = labels.get(chapter.file, "").split(".")[0]
+            assert number.isdigit(), (chapter.file, labels.get(chapter.file))
+            for k, section in enumerate(chapter.sections, start=1):
+                label = labels.get(section, "")
+                assert label.startswith(f"{number}.{k}. "), (section, label)
 
 
 def test_execution_status_page_lists_every_executed_page_with_a_total(built_book):
     page = soup(built_book, "appendix/status")
-    table = page.select_one("table.m4ml-status")
-    rows = [r for r in table.select("tbody tr") if "m4ml-total" not in r.get("class", [])]
+    table = page.select_one(f"table.{names.STATUS_CLASS}")
+    rows = [r for r in table.select("tbody tr") if names.TOTAL_ROW_CLASS not in r.get("class", [])]
     notebooks = [p for p in PAGES if is_notebook(p)]
     assert len(rows) == len(notebooks)
     from urllib.parse import urljoin
@@ -265,7 +264,7 @@ def test_execution_status_page_lists_every_executed_page_with_a_total(built_book
     for c, t in zip(cells, times):
         split = [float(c[col[k]]) for k in ("Kernel start (s)", "Imports (s)", "Own code (s)")]
         assert sum(split) == pytest.approx(t, abs=0.02), c
-    total_row = [td.get_text(strip=True) for td in page.select_one("tr.m4ml-total").select("td")]
+    total_row = [td.get_text(strip=True) for td in page.select_one(f"tr.{names.TOTAL_ROW_CLASS}").select("td")]
     assert float(total_row[col["Run time (s)"]]) == pytest.approx(sum(times), abs=0.01 * len(times))
     versions = page.select_one("table.m4ml-versions").get_text(" ", strip=True)
     for name in ("numpy", "scikit-learn", "jupyter-book", "m4ml"):
@@ -289,7 +288,7 @@ def test_every_executed_page_offers_its_notebook_and_the_site_has_a_zip(built_bo
         links = [a.get("href", "") for a in soup(built_book, page).select("a")]
         assert any(h.endswith(f"_sources/{page}.ipynb") or h.endswith(f"{page.split('/')[-1]}.ipynb")
                    for h in links), f"{page}: no .ipynb download link"
-    with zipfile.ZipFile(built_book / "_downloads" / "math4ml-notebooks.zip") as archive:
+    with zipfile.ZipFile(built_book / "_downloads" / names.NOTEBOOKS_ZIP) as archive:
         assert sorted(archive.namelist()) == sorted(f"math4ml/{p}.ipynb" for p in notebooks)
 
 
@@ -322,7 +321,7 @@ def test_exported_notebooks_keep_the_outputs_of_the_build(built_book):
             f"the page shows {shown_output_cells(soup(built_book, page))}")
         assert with_output, f"{page}: the notebook has no outputs"
         hidden = [o for c in code for o in c.get("outputs", [])
-                  if any(k.startswith("application/papermill.record/") for k in o.get("data", {}))
+                  if any(k.startswith(names.GLUE_MIME_PREFIX) for k in o.get("data", {}))
                   or "scrapbook" in o.get("metadata", {})]
         assert not hidden, f"{page}: glue records left in the notebook's outputs"
         assert all(c.get("execution_count") for c in with_output), f"{page}: an output without a count"
@@ -333,8 +332,6 @@ MD_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]*)\)")
 
 def book_labels() -> set[str]:
     """Every label the page sources define: targets, prf/exercise labels, equations, figures."""
-    from notebook_export import SourceLabels
-
     return set(SourceLabels(BOOK).pages)
 
 
@@ -351,7 +348,6 @@ def test_exported_notebooks_link_cross_references_to_the_published_book(built_bo
     page, with the text the book shows; every glued number is filled in; every labelled
     equation carries its number."""
     import yaml
-    from notebook_export import XREF_ROLE
 
     base = yaml.safe_load((BOOK / "_config.yml").read_text())["html"]["baseurl"]
     assert base.startswith("https://") and base.endswith("/")
@@ -382,7 +378,7 @@ def test_exported_notebooks_link_cross_references_to_the_published_book(built_bo
         raw = sorted(l for l in labels if re.search(rf"(?<![\w-]){re.escape(l)}(?![\w-])", text))
         assert not raw, f"{page}: label names shown as text: {raw[:5]}"
         assert not re.search(r"(?<![\w/])\.\./\w", text), f"{page}: a source path is shown as text"
-        n_roles = len(XREF_ROLE.findall(source))
+        n_roles = sum(1 for name, _ in iter_roles(source) if name in ROLE_TYPES)
         assert len([u for _, u in MD_LINK.findall(prose) if u.startswith(base)]) >= n_roles - \
             source.count("{cite"), f"{page}: fewer links than cross-references"
         tagged = set(re.findall(r"\\tag\{([\d.]+)\}", prose))
