@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import json
 import posixpath
 import re
@@ -52,6 +53,8 @@ from m4ml_book.toc import TOC_FILE, is_notebook, page_title, toc_pages
 HERE = Path(__file__).resolve()
 ZIP_NAME = names.NOTEBOOKS_ZIP
 LINKS_NAME = names.LINKS_FILE
+# the key of each exported notebook, beside the notebooks (see export_all)
+EXPORT_KEYS_NAME = "m4ml-export-keys.json"
 GLUE_IMPORT = re.compile(r"^from myst_nb import glue\s*$", re.M)
 # Every cross-reference role the pages use, and which Sphinx domain and reference type resolves
 # it. Its content is a target or "text <target>".
@@ -72,16 +75,19 @@ GLUE_MIME_PREFIX = names.GLUE_MIME_PREFIX
 
 def base_url(book: Path) -> str:
     """Where the book is published (``html.baseurl`` in ``_config.yml``), ending in a slash."""
+    url = (book_config(book).get("html") or {}).get("baseurl") or ""
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def book_config(book: Path) -> dict:
+    """``_config.yml``, parsed once per version of the file (a build asks hundreds of times)."""
     path = book / "_config.yml"
-    return _base_url(path, path.stat().st_mtime_ns)
+    return _parse_config(path, path.stat().st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=8)
-def _base_url(path: Path, mtime_ns: int) -> str:
-    """Parsed once per version of the file: a build resolves hundreds of references."""
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    url = (config.get("html") or {}).get("baseurl") or ""
-    return url if not url or url.endswith("/") else url + "/"
+def _parse_config(path: Path, mtime_ns: int) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 # ----------------------------------------------------------------------- the last build's run
@@ -535,8 +541,7 @@ def _format(value: object, spec: str | None) -> str:
 
 def math_macros(book: Path) -> str:
     """The book's MathJax macros (``_config.yml``) as \\newcommand definitions for Jupyter."""
-    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
-    macros = config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
+    macros = book_config(book)["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
     return "".join(f"\\newcommand{{\\{name}}}{{{body}}}" for name, body in macros.items())
 
 
@@ -591,14 +596,29 @@ def export(source: Path, cache_dir: Path | None = None, *, page: str = "", book:
 
 
 def export_all(out_dir: Path, *, book: Path, cache_dir: Path | None = None,
-               links_path: Path | None = None) -> list[Path]:
-    """Write every notebook page as ``out_dir/<page>.ipynb`` and the zip of all; return the paths."""
+               links_path: Path | None = None, runs: dict[str, str] | None = None,
+               keys_path: Path | None = None) -> list[Path]:
+    """Write every notebook page as ``out_dir/<page>.ipynb``; return the paths.
+
+    In a build, ``runs`` maps each page to the identity of its cached run (``page_exec``) and a
+    page is written again only when its key changes: this exporter, the page's source, that run,
+    the book's address and TeX macros, or the page's entry in the table of resolved references
+    (:func:`export_key`). The keys of the last export are kept in ``keys_path``. Without ``runs`` (``make notebooks``), a notebook
+    newer than its page, this exporter, the table and the last execution of any page is kept.
+    """
     cache_dir = cache_dir if cache_dir is not None else book / names.BUILD_DIR / names.CACHE_DIR
     links_path = links_path if links_path is not None else book / names.BUILD_DIR / LINKS_NAME
     links = load_links(links_path)
+    keys_path = keys_path if keys_path is not None else out_dir / EXPORT_KEYS_NAME
+    try:
+        old_keys = json.loads(keys_path.read_text(encoding="utf-8")) if runs is not None else {}
+    except (OSError, ValueError):
+        old_keys = {}
+    new_keys: dict[str, str] = {}
     inputs = [p for p in (HERE, links_path) if p.is_file()]
     # every execution of a page writes its notebook under <cache>/executed/<hash>/
-    last_run = max((p.stat().st_mtime for p in cache_dir.glob("executed/*/*")), default=0.0)
+    last_run = None if runs is not None else max(
+        (p.stat().st_mtime for p in cache_dir.glob("executed/*/*")), default=0.0)
     written = []
     for page in toc_pages(book):
         source = book / f"{page}.md"
@@ -606,13 +626,33 @@ def export_all(out_dir: Path, *, book: Path, cache_dir: Path | None = None,
             continue
         target = out_dir / f"{page}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        # An export newer than its page, the exporter, the resolved references and the last
-        # execution of any page is still right.
-        newest = max([p.stat().st_mtime for p in [source, *inputs]] + [last_run])
-        if not (target.is_file() and target.stat().st_mtime >= newest):
+        if runs is not None:
+            key = new_keys[page] = export_key(source, runs.get(page), links, page, book)
+            fresh = target.is_file() and old_keys.get(page) == key
+        else:
+            newest = max([p.stat().st_mtime for p in [source, *inputs]] + [last_run])
+            fresh = target.is_file() and target.stat().st_mtime >= newest
+        if not fresh:
             nbformat.write(export(source, cache_dir, page=page, book=book, links=links), target)
         written.append(target)
+    if runs is not None and new_keys != old_keys:
+        keys_path.write_text(json.dumps(new_keys, indent=1, sort_keys=True), encoding="utf-8")
     return written
+
+
+def export_key(source: Path, run: str | None, links: dict, page: str, book: Path) -> str:
+    """What one page's notebook is made from, hashed: this exporter's code, the page's source,
+    the identity of its cached run, the book's address and TeX macros, and the page's resolved
+    references."""
+    parts = [_exporter_hash(), source.read_text(encoding="utf-8"), run or "",
+             links.get("baseurl") or base_url(book), math_macros(book),
+             (links.get("pages") or {}).get(page) or {}]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+@functools.cache
+def _exporter_hash() -> str:
+    return hashlib.sha256(HERE.read_bytes()).hexdigest()
 
 
 def write_zip(paths: list[Path], root: Path, zip_path: Path) -> None:
@@ -664,29 +704,81 @@ def _resolve_role(app, page: str, role: str, content: str) -> list[list[str]] | 
     return parts
 
 
-def resolve_links(app, book: Path) -> dict:
+def resolve_links(app, book: Path, previous: dict | None = None) -> dict:
     """Every cross-reference role of every notebook page, resolved by Sphinx, and each page's
-    equation numbers: the table that :func:`export` turns into Markdown links."""
-    table: dict = {"baseurl": base_url(book) or app.config.html_baseurl, "pages": {}}
+    equation numbers: the table that :func:`export` turns into Markdown links.
+
+    ``previous`` is the last build's table. A page keeps its entry when neither its source nor
+    anything a reference can show has changed since (:func:`_reference_state`): a prose edit
+    resolves the references of one page, not of the whole book.
+    """
+    state = _reference_state(app, book)
+    table: dict = {"baseurl": base_url(book) or app.config.html_baseurl, "state": state, "pages": {}}
+    reusable = (previous or {}).get("pages", {}) if (previous or {}).get("state") == state else {}
     math = app.env.get_domain("math")
+    # Sphinx unpickles a page's doctree for every numbered reference into it; while the table is
+    # made, each doctree is unpickled once. Read-only use: the instance attribute only shadows
+    # the method and is removed afterwards.
+    env = app.env
+    doctrees: dict = {}
+
+    def get_doctree(docname: str):
+        if docname not in doctrees:
+            doctrees[docname] = type(env).get_doctree(env, docname)
+        return doctrees[docname]
+
+    env.get_doctree = get_doctree
+    try:
+        for page in toc_pages(book):
+            source = book / f"{page}.md"
+            if not source.is_file() or not is_notebook(source):
+                continue
+            text = source.read_text(encoding="utf-8")
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            old = reusable.get(page)
+            if old is not None and old.get("source") == digest:
+                table["pages"][page] = old
+                continue
+            roles = {}
+            for name, content in iter_roles(text):
+                written = f"{{{name}}}`{content}`"
+                if name in ROLE_TYPES and written not in roles:
+                    roles[written] = _resolve_role(app, page, name, content)
+            equations = {}
+            for label, (docname, _) in math.equations.items():
+                if docname == page:
+                    parts = _resolve_role(app, page, "eq", label)
+                    if parts:
+                        equations[label] = parts[0][0].strip("()")
+            table["pages"][page] = {"source": digest, "roles": roles, "equations": equations}
+    finally:
+        del env.get_doctree
+    return table
+
+
+# Lines of a page that can change what a reference to it shows: headings, directive headers
+# (a theorem's title), labels, names and captions.
+STRUCTURE_LINE = re.compile(r"^\s*(?:#|:::|```\{|\(.+\)=|:label:|:name:|name:|caption:|title:)")
+
+
+def _reference_state(app, book: Path) -> str:
+    """A hash of everything a resolved reference can show: numbers of sections, figures,
+    equations, theorems and exercises, labels and their titles, page titles, citation keys,
+    the book's address, and the structural lines of every page."""
+    env = app.env
+    std = env.domaindata["std"]
+    structure = {}
     for page in toc_pages(book):
         source = book / f"{page}.md"
-        if not source.is_file() or not is_notebook(source):
-            continue
-        text = source.read_text(encoding="utf-8")
-        roles = {}
-        for name, content in iter_roles(text):
-            written = f"{{{name}}}`{content}`"
-            if name in ROLE_TYPES and written not in roles:
-                roles[written] = _resolve_role(app, page, name, content)
-        equations = {}
-        for label, (docname, _) in math.equations.items():
-            if docname == page:
-                parts = _resolve_role(app, page, "eq", label)
-                if parts:
-                    equations[label] = parts[0][0].strip("()")
-        table["pages"][page] = {"roles": roles, "equations": equations}
-    return table
+        if source.is_file():
+            lines = source.read_text(encoding="utf-8").splitlines()
+            structure[page] = [line for line in lines if STRUCTURE_LINE.match(line)]
+    parts = [env.toc_fignumbers, env.toc_secnumbers, std["labels"], std["anonlabels"],
+             env.domaindata["math"]["objects"], getattr(env, "proof_list", {}),
+             sorted(str(c.key) for c in env.domaindata.get("cite", {}).get("citations", [])),
+             {doc: title.astext() for doc, title in env.titles.items()},
+             base_url(book) or app.config.html_baseurl, structure]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _set_download(app, pagename, templatename, context, doctree) -> None:
@@ -705,15 +797,15 @@ def _write_notebooks(app, exception) -> None:
     links_path = build / LINKS_NAME
     # Titles and numbers change only when Sphinx reads documents again (a changed page or table
     # of contents makes it re-read them); otherwise the table of the last build still holds.
-    fresh = links_path.is_file() and links_path.stat().st_mtime >= HERE.stat().st_mtime
-    if getattr(app, "m4ml_docs_read", 1) or not fresh:
-        table = json.dumps(resolve_links(app, book), indent=1, sort_keys=True, ensure_ascii=False)
+    if getattr(app, "m4ml_docs_read", 1) or not links_path.is_file():
+        table = json.dumps(resolve_links(app, book, load_links(links_path)), indent=1,
+                           sort_keys=True, ensure_ascii=False)
         if not links_path.is_file() or links_path.read_text(encoding="utf-8") != table:
             links_path.write_text(table, encoding="utf-8")  # rewritten only when a reference changed
-        else:
-            links_path.touch()  # checked against this exporter
     sources = Path(app.outdir) / "_sources"
-    paths = export_all(sources, book=book, cache_dir=build / names.CACHE_DIR, links_path=links_path)
+    runs = getattr(app.env, "m4ml_exec_records", {})
+    paths = export_all(sources, book=book, cache_dir=build / names.CACHE_DIR, links_path=links_path,
+                       runs=runs, keys_path=build / EXPORT_KEYS_NAME)
     archive = Path(app.outdir) / "_downloads" / ZIP_NAME
     if not archive.is_file() or any(p.stat().st_mtime > archive.stat().st_mtime for p in paths):
         write_zip(paths, sources, archive)

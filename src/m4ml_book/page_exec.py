@@ -47,7 +47,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from m4ml_book import names
+from m4ml_book import patches, names
 
 logger = logging.getLogger(__name__)
 
@@ -485,6 +485,7 @@ def merge_info(app, env, docnames, other) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    patches.cache_pybtex_plugins()  # over a second of every rebuild (see patches.py)
     app.connect("env-get-outdated", execute_outdated)
     app.connect("env-merge-info", merge_info)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -254,6 +254,37 @@ def patch_thebe_index(text: str, global_name: str) -> str:
     return text.replace(THEBE_CDN_REQUIREJS, f"fetch(window.{global_name})")
 
 
+def cache_pybtex_plugins() -> None:
+    """Look each pybtex plugin up once per build instead of once per use.
+
+    pybtex finds its styles and backends through ``importlib.metadata.entry_points``, which reads
+    the metadata of every installed distribution on each call; sphinxcontrib-bibtex asks about a
+    hundred times per build, which costs over a second of every rebuild, prose edits included.
+    Packages are not installed during a build, so each answer is kept (plugins registered at run
+    time through ``register_plugin`` are still seen: they are checked before the cache).
+    """
+    import pybtex.plugin as plugin
+
+    if getattr(plugin._load_entry_point, "m4ml_cached", False):
+        return
+    original = plugin._load_entry_point
+    found: dict = {}
+
+    def load(group, name, use_aliases=False):
+        for search_group in ([group, group + ".aliases"] if use_aliases else [group]):
+            klass = plugin._RUNTIME_PLUGINS.get(search_group, {}).get(name)
+            if klass is not None:
+                return klass
+        key = (group, name, use_aliases)
+        if key not in found:
+            found[key] = original(group, name, use_aliases)  # raises PluginNotFound: not kept
+        return found[key]
+
+    load.m4ml_cached = True
+    load.m4ml_original = original
+    plugin._load_entry_point = load
+
+
 # ================================================================ what each patch relies on
 UPSTREAM: dict[str, tuple[Upstream, ...]] = {
     "patch_find_parent": (
@@ -309,6 +340,9 @@ UPSTREAM: dict[str, tuple[Upstream, ...]] = {
                  """self.body.append('<div role="list" class="citation-list">\\n')"""),
         Upstream("myst-nb", "1.4.0", "myst_nb/sphinx_.py",
                  """self.body.append('<summary aria-label="Toggle hidden content">\\n')"""),
+    ),
+    "cache_pybtex_plugins": (
+        Upstream("pybtex", "0.26.1", "pybtex.plugin:_load_entry_point", "651a544d021985ba"),
     ),
     # Subclasses elsewhere that override private methods or set private state of their base class:
     # the key names the subclass (module:class, or a script's path:class).

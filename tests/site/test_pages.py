@@ -130,3 +130,39 @@ def test_every_exported_notebook_holds_no_myst_markup(built_book):
             found = re.search(markup, prose, re.M)
             assert not found, f"{page}: MyST markup {found.group(0)!r} left in the notebook"
         assert any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), page
+
+
+def test_a_build_exports_again_only_the_notebooks_whose_inputs_changed(tmp_path):
+    """In a build, a page's notebook is rewritten only when its key changes: its source, its
+    cached run, or its resolved references (a prose edit re-exports one page, not the book)."""
+    import shutil
+
+    from m4ml_book.notebook_export import export_all, export_key
+    from m4ml_book.toc import notebook_pages
+
+    book = tmp_path / "book"
+    shutil.copytree(BOOK, book, ignore=shutil.ignore_patterns("_build", "_vendor"))
+    pages = [p for p in notebook_pages(book) if p != "intro"][:4]
+    toc = book / "_toc.yml"  # a small book: the first four notebook pages
+    toc.write_text("format: jb-book\nroot: intro\nchapters:\n"
+                   + "".join(f"  - file: {p}\n" for p in pages), encoding="utf-8")
+    out, keys = tmp_path / "out", tmp_path / "keys.json"
+    runs = {p: f"run-{p}" for p in ["intro", *pages]}
+    paths = export_all(out, book=book, runs=runs, keys_path=keys)
+    assert [p.relative_to(out).as_posix() for p in paths] == [f"{p}.ipynb" for p in ["intro", *pages]]
+    stamp = {p: p.stat().st_mtime_ns for p in paths}
+
+    def rewritten():
+        return {p.relative_to(out).with_suffix("").as_posix() for p in export_all(
+            out, book=book, runs=runs, keys_path=keys) if p.stat().st_mtime_ns != stamp[p]}
+
+    assert rewritten() == set()
+    edited = book / f"{pages[1]}.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert rewritten() == {pages[1]}
+    stamp.update({p: p.stat().st_mtime_ns for p in out.rglob("*.ipynb")})
+    runs[pages[2]] = "a new run"  # the page was executed again: new outputs and glued values
+    assert rewritten() == {pages[2]}
+    before = export_key(book / f"{pages[0]}.md", runs[pages[0]], {}, pages[0], book)
+    links = {"pages": {pages[0]: {"roles": {"{ref}`x`": [["Section 9.9", "u"]]}}}}
+    assert export_key(book / f"{pages[0]}.md", runs[pages[0]], links, pages[0], book) != before

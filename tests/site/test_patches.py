@@ -175,3 +175,24 @@ def test_toc_reads_parts_chapters_and_a_book_without_parts(tmp_path):
 def test_page_title_is_the_heading_as_a_reader_sees_it(tmp_path):
     (tmp_path / "p.md").write_text("---\nx: 1\n---\n(sec-p)=\n# The {math}`L^2` norm of `x`\n")
     assert toc.page_title(tmp_path, "p") == "The L^2 norm of x"
+
+
+
+def test_pybtex_plugins_are_looked_up_once(monkeypatch):
+    import pybtex.plugin as plugin
+
+    unpatched = getattr(plugin._load_entry_point, "m4ml_original", plugin._load_entry_point)
+    monkeypatch.setattr(plugin, "_load_entry_point", unpatched)  # undone after the test
+    calls = []
+    original = plugin.entry_points
+    monkeypatch.setattr(plugin, "entry_points", lambda **kw: calls.append(kw) or original(**kw))
+    patches.cache_pybtex_plugins()
+    patches.cache_pybtex_plugins()  # a second call does not wrap it twice
+    assert plugin._load_entry_point.m4ml_original is unpatched
+    first = plugin.find_plugin("pybtex.style.formatting", "plain")
+    assert plugin.find_plugin("pybtex.style.formatting", "plain") is first
+    assert len(calls) == 1, calls
+    with pytest.raises(plugin.PluginNotFound):
+        plugin.find_plugin("pybtex.style.formatting", "no-such-style")
+    with pytest.raises(plugin.PluginNotFound):  # a failed lookup is not remembered as found
+        plugin.find_plugin("pybtex.style.formatting", "no-such-style")
