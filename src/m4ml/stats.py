@@ -73,8 +73,9 @@ def standardize_split(X_train, X_test, *, ddof: int = 0) -> tuple[np.ndarray, np
     column by column. Using statistics of the test rows as well would let the
     test data shape the model (a leak); a deployed model only knows its training data.
     """
-    train = standardize(X_train, ddof=ddof)
+    X_train = check_array(X_train, "X_train", ndim=(1, 2), min_rows=1)
     X_test = check_array(X_test, "X_test", ndim=(1, 2), min_rows=1)
+    train = standardize(X_train, ddof=ddof)
     if X_test.ndim != train.Z.ndim or X_test.shape[1:] != train.Z.shape[1:]:
         raise ValueError(
             f"X_test must have the columns of X_train {train.Z.shape[1:]}, got shape {X_test.shape}"

@@ -70,7 +70,7 @@ def test_pca_matches_scikit_learn():
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 6)) @ rng.normal(size=(6, 6))
-    ours = decomposition.pca(X, 3)
+    ours = decomposition.pca(X, k=3)
     ref = PCA(3).fit(X)
     np.testing.assert_allclose(ours.explained_variance_ratio, ref.explained_variance_ratio_, rtol=1e-10)
     # components agree up to sign
@@ -84,7 +84,7 @@ def test_pca_matches_scikit_learn():
 def test_pca_components_orthonormal_and_ratios_valid(n, d, seed):
     X = np.random.default_rng(seed).normal(size=(n, d))
     k = min(n, d)
-    res = decomposition.pca(X, k)
+    res = decomposition.pca(X, k=k)
     np.testing.assert_allclose(res.components @ res.components.T, np.eye(k), atol=1e-10)
     assert np.all(np.diff(res.explained_variance_ratio) <= 1e-12)
     assert res.explained_variance_ratio.sum() <= 1 + 1e-12
@@ -94,11 +94,11 @@ def test_pca_components_orthonormal_and_ratios_valid(n, d, seed):
 
 def test_pca_bad_input():
     with pytest.raises(ValueError, match=r"k must be at most min\(N, D\) = 2"):
-        decomposition.pca(np.zeros((5, 2)), 3)
+        decomposition.pca(np.zeros((5, 2)), k=3)
     with pytest.raises(ValueError, match="X must be 2-D"):
-        decomposition.pca(np.zeros(5), 1)
+        decomposition.pca(np.zeros(5), k=1)
     with pytest.raises(TypeError, match="k must be an integer"):
-        decomposition.pca(np.zeros((5, 2)), 1.0)
+        decomposition.pca(np.zeros((5, 2)), k=1.0)
 
 
 def test_standardize_split_uses_training_statistics_only():

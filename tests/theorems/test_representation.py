@@ -75,7 +75,7 @@ def test_error_is_total_minus_captured_variance(Xk, seed):
 @given(data_and_k(), st.integers(0, 2**16))
 def test_pca_subspace_beats_any_other(Xk, seed):
     X, k = Xk
-    result = pca(X, k)
+    result = pca(X, k=k)
     best = reconstruction_error(X, result.components.T)
     other = reconstruction_error(X, random_orthonormal(X.shape[1], k, seed))
     scale = 1e-9 * (np.sum((X - X.mean(axis=0)) ** 2) + 1)
@@ -88,7 +88,7 @@ def test_pca_subspace_beats_any_other(Xk, seed):
 def test_explained_variance_ratio_matches_relative_error():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(100, 8)) @ rng.normal(size=(8, 8))
-    full = pca(X, 8)
+    full = pca(X, k=8)
     for k in range(1, 9):
         Xc = X - full.mean
         rel = reconstruction_error(X, full.components[:k].T) / np.mean(np.sum(Xc**2, axis=1))

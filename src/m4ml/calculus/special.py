@@ -75,7 +75,7 @@ def _shifted_exp(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     return m, np.exp(z - m)
 
 
-def logsumexp(z, axis: int = -1):
+def logsumexp(z, *, axis: int = -1):
     """The log-sum-exp :math:`\\log \\sum_k e^{z_k}`, computed stably.
 
     With :math:`m = \\max_k z_k`,
@@ -121,7 +121,7 @@ def logsumexp(z, axis: int = -1):
     return float(result) if result.ndim == 0 else result
 
 
-def softmax(z, axis: int = -1) -> np.ndarray:
+def softmax(z, *, axis: int = -1) -> np.ndarray:
     """The softmax :math:`p_k = e^{z_k} / \\sum_j e^{z_j}`, computed stably.
 
     The scores are shifted by :math:`m = \\max_k z_k` first,

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._validation import check_labels, describe
+from .._validation import check_array, check_labels, describe
 
 __all__ = ["Dataset", "DataError", "sha256sum", "check_sha256", "verify_sha256", "cache_dir", "as_path"]
 
@@ -65,7 +65,8 @@ class Dataset:
             value = getattr(self, name)
             if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
                 raise TypeError(f"{name} must be a tuple of strings, got {describe(value)}")
-        if self.X.ndim != 2 or self.X.shape[1] != len(self.feature_names):
+        check_array(self.X, "X", ndim=2)
+        if self.X.shape[1] != len(self.feature_names):
             raise ValueError(f"X must have shape (N, {len(self.feature_names)}), one column per "
                              f"feature name, got shape {self.X.shape}")
         check_labels(self.y, "y", n_samples=self.X.shape[0], n_classes=len(self.target_names), integer=True)

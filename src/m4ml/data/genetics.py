@@ -69,10 +69,11 @@ class Genotypes:
         if self.G.ndim != 2:
             raise ValueError(f"G must be 2-D (individuals x SNPs), got shape {self.G.shape}")
         n, m = self.G.shape
-        if self.populations.shape != (n,) or self.individuals.shape != (n,):
-            raise DataError(f"Genotypes: {n} rows in G but {self.populations.shape[0]} population labels")
-        if self.positions.shape != (m,):
-            raise DataError(f"Genotypes: {m} SNPs in G but {self.positions.shape[0]} positions")
+        for name, length in (("populations", n), ("individuals", n), ("positions", m)):
+            shape = getattr(self, name).shape
+            if shape != (length,):
+                raise DataError(f"{name} must have shape ({length},), one entry per "
+                                f"{'row' if length == n else 'column'} of G {self.G.shape}, got shape {shape}")
         for arr in (self.G, self.populations, self.positions, self.individuals):
             arr.setflags(write=False)
 
@@ -184,6 +185,8 @@ def simulate_genotypes(
         raise TypeError(f"model must be a stdpopsim model id (str), got {describe(model)}")
     cache = check_bool(cache, "cache")
     refresh = check_bool(refresh, "refresh")
+    if cache_path is not None and not isinstance(cache_path, (str, os.PathLike)):
+        raise TypeError(f"cache_path must be a path (str or os.PathLike) or None, got {describe(cache_path)}")
     n_per_population = check_scalar(n_per_population, "n_per_population", target_type=Integral, min_val=1)
     sequence_length = check_scalar(sequence_length, "sequence_length", target_type=Integral, min_val=1000)
     seed = check_scalar(seed, "seed", target_type=Integral, min_val=1)

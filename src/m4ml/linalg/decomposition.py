@@ -22,7 +22,7 @@ class PCAResult(NamedTuple):
     mean: np.ndarray  #: (D,) the column means that were subtracted
 
 
-def pca(X, k: int = 2) -> PCAResult:
+def pca(X, *, k: int = 2) -> PCAResult:
     """Principal component analysis through the SVD of the centred data.
 
     With the centred data :math:`\\tilde{\\mathbf{X}} = \\mathbf{X} - \\mathbf{1}\\bar{\\mathbf{x}}^\\top

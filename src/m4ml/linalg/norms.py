@@ -53,7 +53,7 @@ def _lp(a: np.ndarray, p: float, axis: int) -> np.ndarray:
     return np.squeeze(m, axis=axis) * np.sum(scaled**p, axis=axis) ** (1 / p)
 
 
-def p_norm(x, p: float = 2, axis: int = -1):
+def p_norm(x, p: float = 2, *, axis: int = -1):
     """The p-norm :math:`\\lVert\\mathbf{x}\\rVert_p = (\\sum_d |x_d|^p)^{1/p}`, or :math:`\\max_d |x_d|` for ``p=np.inf``.
 
     Parameters
@@ -87,7 +87,7 @@ def p_norm(x, p: float = 2, axis: int = -1):
     return float(result) if result.ndim == 0 else result
 
 
-def unit_ball_points(p: float, n: int = 401) -> np.ndarray:
+def unit_ball_points(p: float, *, n: int = 401) -> np.ndarray:
     """Points on the unit circle :math:`\\{\\mathbf{x} \\in \\mathbb{R}^2 : \\lVert\\mathbf{x}\\rVert_p = 1\\}`, in order.
 
     The direction :math:`\\mathbf{u} = (\\cos\\theta, \\sin\\theta)` at each of
