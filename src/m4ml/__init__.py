@@ -4,7 +4,7 @@ The book's pages import everything that is used more than once from here. The
 package follows the book's pillars::
 
     m4ml
-    ├── data            the four running datasets (cancer, digits, weather, genotypes)
+    ├── data            the four running datasets: cancer, digits, weather, genetics
     ├── stats           descriptive statistics and standardisation
     ├── linalg          linear algebra
     │   ├── norms           p-norms and unit balls
@@ -29,7 +29,8 @@ package follows the book's pillars::
     │   ├── style           the book's figure style and shared plots
     │   └── interactive     interactive Plotly figures that work offline
     ├── exercises       self-checks for coding exercises
-    └── book            glue for notebooks run outside the book
+    ├── book            glue for notebooks run outside the book
+    └── _validation     the input checks every module uses
 
 Subpackages are imported on first use, so ``import m4ml`` stays fast.
 Importing the package never touches the network and keeps no hidden state.

@@ -6,9 +6,8 @@ fix the conventions (``ddof``) in one place so every page agrees.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 

@@ -6,8 +6,14 @@ import numpy as np
 import pytest
 
 from m4ml._validation import (
-    check_array, check_axis, check_bool, check_callable, check_choice, check_consistent_length,
-    check_labels, check_scalar,
+    check_array,
+    check_axis,
+    check_bool,
+    check_callable,
+    check_choice,
+    check_consistent_length,
+    check_labels,
+    check_scalar,
 )
 
 

@@ -15,9 +15,8 @@ with these (and, in the test suite, with automatic differentiation).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
-
 from numbers import Real
+from typing import NamedTuple
 
 import numpy as np
 

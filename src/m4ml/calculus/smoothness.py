@@ -32,7 +32,6 @@ The page ``book/calculus/taylor.md`` proves both and the quadratic upper bound.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from numbers import Real
 
 import numpy as np

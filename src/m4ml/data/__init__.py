@@ -16,8 +16,19 @@ raises :class:`DataError` naming the problem. None touches the network.
 from ._base import DataError, Dataset, cache_dir
 from .cancer import CANCER_FEATURES, load_cancer
 from .digits import load_digits, load_mnist
-from .genetics import Genotypes, impute_mean, load_genotypes, read_plink, simulate_genotypes
-from .weather import CLEMSON_STATION, fahrenheit_to_celsius, load_weather, read_ghcn_daily
+from .genetics import (
+    Genotypes,
+    impute_mean,
+    load_genotypes,
+    read_plink,
+    simulate_genotypes,
+)
+from .weather import (
+    CLEMSON_STATION,
+    fahrenheit_to_celsius,
+    load_weather,
+    read_ghcn_daily,
+)
 
 __all__ = [
     "CANCER_FEATURES", "CLEMSON_STATION", "DataError", "Dataset", "Genotypes", "cache_dir",

@@ -17,8 +17,6 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from numbers import Integral, Real
 
 import numpy as np

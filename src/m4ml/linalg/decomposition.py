@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import NamedTuple
-
-from numbers import Integral, Real
 
 import numpy as np
 

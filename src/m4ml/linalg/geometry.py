@@ -23,10 +23,9 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
-
-from numbers import Real
 
 from .._validation import check_array, check_bool, check_scalar
 

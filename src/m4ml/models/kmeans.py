@@ -17,14 +17,13 @@ every assignment so that pages can plot (and tests can check) its descent.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 
-from ..linalg.distances import _squared_distances
 from .._validation import check_array, check_choice, check_labels, check_scalar
+from ..linalg.distances import _squared_distances
 
 __all__ = ["KMeansResult", "kmeans", "assign", "update_centroids", "objective"]
 

@@ -33,12 +33,18 @@ standardise the features and add the intercept column knowingly. The derivations
 
 from __future__ import annotations
 
-import numpy as np
-
 from numbers import Real
 
+import numpy as np
+
+from .._validation import (
+    check_array,
+    check_choice,
+    check_consistent_length,
+    check_labels,
+    check_scalar,
+)
 from ..calculus.special import sigmoid
-from .._validation import check_array, check_choice, check_consistent_length, check_labels, check_scalar
 
 __all__ = [
     "ridge_objective",

@@ -27,14 +27,19 @@ softmax is computed stably by :mod:`m4ml.calculus.special`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
-
 from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
 
+from .._validation import (
+    check_array,
+    check_choice,
+    check_labels,
+    check_scalar,
+    describe,
+)
 from ..calculus import special
-from .._validation import check_array, check_choice, check_labels, check_scalar, describe
 
 __all__ = [
     "ACTIVATIONS", "ForwardPass", "accuracy", "backward", "flatten_params", "forward", "init_params",

@@ -11,9 +11,8 @@ compared by the work they do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
-
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 

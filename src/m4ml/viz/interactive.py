@@ -32,8 +32,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from numbers import Integral
 from collections.abc import Sequence
+from numbers import Integral
 from typing import Any
 
 import numpy as np

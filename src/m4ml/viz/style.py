@@ -8,14 +8,19 @@ colour blindness; sizes are chosen to stay readable on a phone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral, Real
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from numbers import Integral, Real
-
-from .._validation import check_array, check_choice, check_labels, check_scalar, describe
+from .._validation import (
+    check_array,
+    check_choice,
+    check_labels,
+    check_scalar,
+    describe,
+)
 
 __all__ = ["PALETTE", "use_style", "image_grid", "scatter_by_label"]
 

@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.spatial.distance import pdist, squareform
 
-from m4ml.linalg.distances import edit_distance, edit_distance_matrix, hamming, hamming_matrix
+from m4ml.linalg.distances import (
+    edit_distance,
+    edit_distance_matrix,
+    hamming,
+    hamming_matrix,
+)
 
 DNA = "ACGT"
 dna = st.text(alphabet=DNA, max_size=12)

@@ -8,7 +8,6 @@ from hypothesis.extra.numpy import arrays
 
 from m4ml.linalg.features import fourier_features, polynomial_features, rbf_features
 
-
 # --- shapes -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("n_harmonics", [1, 2, 5])

@@ -11,8 +11,8 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from m4ml.models.kmeans import assign, kmeans, objective, update_centroids
 from m4ml.linalg.distances import squared_distances
+from m4ml.models.kmeans import assign, kmeans, objective, update_centroids
 
 
 @st.composite
