@@ -42,7 +42,11 @@ def diagnose(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> str
     --------
     >>> diagnose([2.0, 4.0], [1.0, 2.0])[:30]
     'off by a constant factor: your'
+    >>> diagnose(True, True) is None
+    True
     """
+    if isinstance(expected, (bool, np.bool_)) or getattr(expected, "dtype", None) == bool:
+        expected = np.asarray(expected, dtype=float)     # True/False compare as 1/0
     want = check_array(expected, "expected", allow_nan=True)
     rtol = check_scalar(rtol, "rtol", target_type=Real, min_val=0)
     atol = check_scalar(atol, "atol", target_type=Real, min_val=0)

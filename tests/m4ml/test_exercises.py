@@ -47,3 +47,11 @@ def test_check_function(capsys):
 
 
 # ------------------------------------------------------------------ plot
+
+
+def test_check_compares_booleans_as_numbers(capsys):
+    # pages check claims such as "every step decreases the loss" as check(bool(...), True)
+    exercises.check(True, True, name="the claim")
+    assert "Correct" in capsys.readouterr().out
+    with pytest.raises(exercises.ExerciseError, match="the claim is not right yet"):
+        exercises.check(False, True, name="the claim")
