@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from scipy.linalg import null_space, orth
 
 from m4ml import data, stats
+from m4ml.linalg.geometry import Hyperplane
 
 seeds = st.integers(0, 2**32 - 1)
 dims = st.integers(1, 9)
@@ -238,6 +239,13 @@ def test_hyperplane_directions_form_a_subspace_of_dimension_D_minus_1(D, seed):
     U = null_space(w[None, :])
     assert U.shape == (D, D - 1)
     np.testing.assert_allclose(w @ U, 0.0, atol=1e-12 * (1 + np.abs(w).max()))
+    # differences of points of m4ml's Hyperplane lie in that subspace, and span all of it
+    H = Hyperplane(w, float(rng.normal()))
+    P = H.project(rng.normal(size=(D + 2, D)) * 3)
+    diffs = P[1:] - P[0]
+    np.testing.assert_allclose(diffs @ w, 0.0, atol=1e-10 * (1 + np.abs(P).max()) * np.abs(w).sum())
+    if D > 1:
+        assert np.linalg.matrix_rank(diffs, tol=1e-8 * np.abs(diffs).max()) == D - 1
 
 
 # ---------- numerical rank ----------

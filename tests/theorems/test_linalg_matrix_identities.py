@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from m4ml import stats
+from m4ml.calculus import derivatives, smoothness
 from m4ml.linalg.distances import squared_distances
 from m4ml.linalg.kernels import gram_matrix, rbf_kernel
+from m4ml.models import linear
 
 EPS = np.finfo(float).eps
 entries = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
@@ -178,6 +180,9 @@ def test_transpose_rules(ACB, c):
     np.testing.assert_array_equal((A + C).T, A.T + C.T)
     np.testing.assert_array_equal((c * A).T, c * A.T)
     close((A @ B).T, B.T @ A.T, A.shape[1])
+    # the same rule for m4ml's Gram matrix G(X, Y) = X Y^T: G(A, B^T) = AB and G(B^T, A) = B^T A^T
+    close(gram_matrix(A, B.T).T, gram_matrix(B.T, A), A.shape[1])
+    close(gram_matrix(A + C, B.T), gram_matrix(A, B.T) + gram_matrix(C, B.T), 2 * A.shape[1])
 
 
 @settings(max_examples=100, deadline=None)
@@ -197,6 +202,9 @@ def test_matrix_vector_product_combines_columns(Xw):
     X, w = Xw
     combination = sum(w[j] * X[:, j] for j in range(X.shape[1]))
     close(X @ w, combination, X.shape[1])
+    # m4ml's least-squares loss forms Xw the same way: its residual against the combination is 0
+    scale = 1 + np.abs(combination).max()
+    assert linear.ridge_objective(w, X, combination) <= (1e3 * EPS * X.shape[1] * scale) ** 2
 
 
 @settings(max_examples=100, deadline=None)
@@ -205,6 +213,7 @@ def test_product_is_sum_of_outer_products(AB):
     A, B = AB
     outer_sum = sum(np.outer(A[:, k], B[k, :]) for k in range(A.shape[1]))
     close(A @ B, outer_sum, A.shape[1])
+    close(gram_matrix(A, B.T), outer_sum, A.shape[1])     # m4ml's product, column by column
 
 
 @settings(max_examples=100, deadline=None)
@@ -213,6 +222,10 @@ def test_scatter_matrix_and_covariance(Xw):
     X, _ = Xw
     N = len(X)
     close(X.T @ X, sum(np.outer(x, x) for x in X), N)
+    close(gram_matrix(X.T), sum(np.outer(x, x) for x in X), N)   # the scatter matrix through m4ml
+    # m4ml's smoothness constant of least squares is the top eigenvalue of X^T X / N
+    top = np.linalg.eigvalsh(sum(np.outer(x, x) for x in X))[-1] / N
+    close(smoothness.lipschitz_constant_least_squares(X), top, 4 * N * X.shape[1])
     Xc = X - X.mean(axis=0)
     S = Xc.T @ Xc / N
     close(S, np.atleast_2d(np.cov(X, rowvar=False, bias=True)), N)
@@ -233,6 +246,7 @@ def square_product_pair(draw):
 def test_trace_of_product_is_symmetric(AB):
     A, B = AB
     close(np.trace(A @ B), np.trace(B @ A), A.size)
+    close(np.trace(gram_matrix(A, B.T)), np.trace(gram_matrix(B, A.T)), A.size)   # tr(AB) = tr(BA)
 
 
 @settings(max_examples=100, deadline=None)
@@ -243,6 +257,9 @@ def test_only_the_symmetric_part_of_a_quadratic_form_matters(Ax):
     sym, anti = (A + A.T) / 2, (A - A.T) / 2
     close(x @ A @ x, x @ sym @ x, 100 * n * n)
     close(x @ anti @ x, 0.0, 100 * n * n)
+    # so the gradient of x^T A x is (A + A^T) x = 2 sym x, which m4ml's gradient check confirms
+    check = derivatives.check_gradient(lambda v: v @ A @ v, lambda v: 2 * sym @ v, x, atol=1e-6)
+    assert check.ok, check.relative_error
 
 
 @settings(max_examples=100, deadline=None)
@@ -254,3 +271,6 @@ def test_variance_of_a_linear_score(Xw):
     var = np.var(X @ w)
     close(var, w @ S @ w, 1000 * X.shape[1] ** 2)
     assert w @ S @ w >= -1e-9  # S is positive semi-definite
+    score = X @ w
+    if np.ptp(score) > 1e-6 * (1 + np.abs(score).max()):     # standardize refuses constant scores
+        close(stats.standardize(score).std ** 2, w @ S @ w, 1000 * X.shape[1] ** 2)
