@@ -2,8 +2,8 @@
 
 In the spirit of scikit-learn's ``sklearn.utils.validation``: :func:`check_array`
 for arrays, :func:`check_scalar` for numbers with bounds, :func:`check_labels`
-for class labels, :func:`check_bool` for flags, :func:`check_choice` for
-options named by a string, :func:`check_callable` for functions,
+for class labels, :func:`check_bool` for flags, :func:`check_string` for text,
+:func:`check_choice` for options named by a string, :func:`check_callable` for functions,
 :func:`check_consistent_length` for arrays that must have one entry per
 sample, and :func:`check_axis` for an axis of an array.
 
@@ -28,6 +28,7 @@ __all__ = [
     "check_consistent_length",
     "check_labels",
     "check_scalar",
+    "check_string",
     "describe",
 ]
 
@@ -220,6 +221,23 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
         raise TypeError(f"{name} must be one of {options}, got {describe(value)}")
     if value not in choices:
         raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def check_string(value: Any, name: str, *, min_length: int = 0, what: str = "a string") -> str:
+    """Check that ``value`` is a string of at least ``min_length`` non-blank characters.
+
+    ``what`` says what the string is for, in the message ("a date like '2001-12-31'").
+
+    Examples
+    --------
+    >>> check_string("tanh", "activation")
+    'tanh'
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be {what}, got {describe(value)}")
+    if len(value.strip()) < min_length:
+        raise ValueError(f"{name} must be {what} of at least {min_length} character(s), got {value!r}")
     return value
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._validation import check_bool, describe
+from ._validation import check_bool, check_string
 
 __all__ = ["glue", "GLUED"]
 
@@ -23,10 +23,7 @@ def glue(name: str, variable: Any, display: bool = True) -> None:
 
     In a book build this is MyST-NB's ``glue``, which also hands the value to the prose.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a non-empty string, got {describe(name)}")
-    if not name:
-        raise ValueError("name must be a non-empty string, got ''")
+    check_string(name, "name", min_length=1)
     display = check_bool(display, "display")
     try:
         from myst_nb import glue as myst_glue

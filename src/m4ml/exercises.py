@@ -18,14 +18,15 @@ from numbers import Real
 
 import numpy as np
 
-from ._validation import check_array, check_callable, check_scalar, describe
+from ._validation import (
+    check_array,
+    check_callable,
+    check_scalar,
+    check_string,
+    describe,
+)
 
 __all__ = ["ExerciseError", "check", "check_function", "diagnose"]
-
-
-def _check_name(name) -> None:
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {describe(name)}")
 
 
 class ExerciseError(AssertionError):
@@ -83,7 +84,7 @@ def diagnose(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> str
 
 def check(answer, expected, *, name: str = "your answer", rtol: float = 1e-6, atol: float = 1e-9) -> None:
     """Print a confirmation if ``answer`` matches ``expected``; raise :class:`ExerciseError` with a hint otherwise."""
-    _check_name(name)
+    check_string(name, "name")
     hint = diagnose(answer, expected, rtol=rtol, atol=atol)
     if hint is not None:
         raise ExerciseError(f"{name} is not right yet: {hint}")
@@ -106,7 +107,7 @@ def check_function(
     check_callable(func, "func")
     check_callable(reference, "reference")
     if name is not None:
-        _check_name(name)
+        check_string(name, "name")
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Iterable):
         raise TypeError(f"inputs must be an iterable of argument tuples, got {describe(inputs)}")
     rtol = check_scalar(rtol, "rtol", target_type=Real, min_val=0)

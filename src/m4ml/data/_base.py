@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._validation import check_array, check_labels, describe
+from .._validation import check_array, check_labels, check_string, describe
 
 __all__ = ["Dataset", "DataError", "sha256sum", "check_sha256", "verify_sha256", "cache_dir", "as_path"]
 
@@ -55,8 +55,7 @@ class Dataset:
 
     def __post_init__(self) -> None:
         for name in ("name", "description"):
-            if not isinstance(getattr(self, name), str):
-                raise TypeError(f"{name} must be a string, got {describe(getattr(self, name))}")
+            check_string(getattr(self, name), name)
         for name in ("X", "y", "images"):
             value = getattr(self, name)
             if not (value is None and name == "images") and not isinstance(value, np.ndarray):

@@ -21,7 +21,14 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._validation import check_array, check_bool, check_choice, check_scalar, describe
+from .._validation import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_scalar,
+    check_string,
+    describe,
+)
 from ._base import DataError, as_path, cache_dir, check_sha256, sha256sum, verify_sha256
 
 __all__ = ["Genotypes", "impute_mean", "simulate_genotypes", "load_genotypes", "read_plink"]
@@ -60,8 +67,7 @@ class Genotypes:
             value = getattr(self, name)
             if not isinstance(value, np.ndarray):
                 raise TypeError(f"{name} must be a NumPy array, got {describe(value)}")
-        if not isinstance(self.source, str):
-            raise TypeError(f"source must be a string, got {describe(self.source)}")
+        check_string(self.source, "source")
         if not isinstance(self.meta, dict):
             raise TypeError(f"meta must be a dict, got {describe(self.meta)}")
         if self.G.ndim != 2:
@@ -179,8 +185,7 @@ def simulate_genotypes(
         If a cached file is corrupt (its checksum differs from the one stored
         beside it). The file is left in place; call again with ``refresh=True``.
     """
-    if not isinstance(model, str):
-        raise TypeError(f"model must be a stdpopsim model id (str), got {describe(model)}")
+    check_string(model, "model", what="a stdpopsim model id (str)")
     cache = check_bool(cache, "cache")
     refresh = check_bool(refresh, "refresh")
     if cache_path is not None and not isinstance(cache_path, (str, os.PathLike)):

@@ -19,7 +19,7 @@ import os
 import numpy as np
 import pandas as pd
 
-from .._validation import check_array, check_bool, check_choice, describe
+from .._validation import check_array, check_bool, check_choice, check_string
 from ._base import DataError, as_path, check_sha256, verify_sha256
 from ._files import CLEMSON_TEMPS
 
@@ -198,8 +198,8 @@ def load_weather(
     """
     check_choice(missing, "missing", ("keep", "drop", "interpolate"))
     for value, name in ((start, "start"), (end, "end")):
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"{name} must be a date string like '2001-12-31' or None, got {describe(value)}")
+        if value is not None:
+            check_string(value, name, what="a date like '2001-12-31'")
     if path is not None:
         frame = read_ghcn_daily(path, missing=missing)
     else:

@@ -98,7 +98,7 @@ def objective(X, labels, C) -> float:
 
 def _assign(X, C, previous=None, x_sq=None):
     """Labels of the nearest centroids and the squared distances to them (see :func:`assign`)."""
-    d2 = _squared_distances(X, C, x_sq)  # (N, k)
+    d2 = _squared_distances(X, C, x_sq)  # (N, K)
     labels = np.argmin(d2, axis=1)
     rows = np.arange(len(X))
     if previous is not None:  # keep the old label on ties

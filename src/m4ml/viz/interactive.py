@@ -38,7 +38,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_array, check_labels, check_scalar, describe
+from .._validation import (
+    check_array,
+    check_labels,
+    check_scalar,
+    check_string,
+    describe,
+)
 from .style import PALETTE
 
 __all__ = [
@@ -110,14 +116,8 @@ def _check_figure(fig: Any, name: str = "fig"):
 
 
 def _check_text(value: Any, name: str, *, min_length: int = 1) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, got {describe(value)}")
-    if len(value.strip()) < min_length:
-        raise ValueError(
-            f"{name} must say what the reader should see in at least {min_length} characters, "
-            f"got {value!r}"
-        )
-    return value.strip()
+    what = "a string that says what the reader should see"
+    return check_string(value, name, min_length=min_length, what=what).strip()
 
 
 def book_layout() -> dict:
@@ -182,8 +182,7 @@ def add_slider(fig, labels: Sequence[Any], *, n_static: int = 0, active: int = 0
             f"{n_dynamic} must split into len(labels)={n_states} equal groups"
         )
     active = check_scalar(active, "active", target_type=Integral, min_val=0, max_val=n_states - 1)
-    if not isinstance(prefix, str):
-        raise TypeError(f"prefix must be a string, got {describe(prefix)}")
+    check_string(prefix, "prefix")
     if titles is not None:
         titles = check_labels(titles, "titles", n_samples=n_states)
     per_state = n_dynamic // n_states

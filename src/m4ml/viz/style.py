@@ -19,6 +19,7 @@ from .._validation import (
     check_choice,
     check_labels,
     check_scalar,
+    check_string,
     describe,
 )
 
@@ -148,9 +149,8 @@ def scatter_by_label(
     alpha = check_scalar(alpha, "alpha", target_type=Real, min_val=0, max_val=1)
     if ax is not None and not hasattr(ax, "scatter"):
         raise TypeError(f"ax must be a matplotlib Axes, got {describe(ax)}")
-    for text, name in ((xlabel, "xlabel"), (ylabel, "ylabel")):
-        if not isinstance(text, str):
-            raise TypeError(f"{name} must be a string, got {describe(text)}")
+    check_string(xlabel, "xlabel")
+    check_string(ylabel, "ylabel")
     if ax is None:
         _, ax = plt.subplots()
     markers = "os^DvP*X"

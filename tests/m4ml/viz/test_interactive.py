@@ -107,7 +107,7 @@ def test_add_slider_rejects_bad_input(kwargs, exc, words):
 @pytest.mark.parametrize("fig, kwargs, exc, words", [
     ({"data": []}, {"alt": ALT}, TypeError, "fig must be a plotly"),
     (None, {"alt": None}, TypeError, "alt must be a string"),
-    (None, {"alt": "a plot"}, ValueError, "alt must say what the reader should see"),
+    (None, {"alt": "a plot"}, ValueError, "alt must be a string that says what the reader should see of at least 20"),
     (None, {"alt": ALT, "height": 20}, ValueError, "height"),
     (None, {"alt": ALT, "height": 300.5}, TypeError, "height"),
 ])
@@ -143,3 +143,13 @@ def test_gradient_descent_contours_rejects_bad_input(kwargs, words):
     with pytest.raises(ValueError, match=words):
         interactive.gradient_descent_contours(args.pop("A"), args.pop("learning_rates"), **args)
 
+
+
+def test_numpy_integers_are_accepted_and_wrong_types_are_type_errors():
+    fig = go.Figure([go.Scatter(x=[0, 1], y=[0, 1])])
+    shown = interactive.show(fig, alt="A line that rises from left to right.", height=np.int64(300))
+    assert shown.height == 300
+    with pytest.raises(TypeError, match="height must be an integer, got float 300.5"):
+        interactive.show(fig, alt="A line that rises from left to right.", height=300.5)
+    with pytest.raises(ValueError, match="height must be >= 150, got 10"):
+        interactive.show(fig, alt="A line that rises from left to right.", height=10)

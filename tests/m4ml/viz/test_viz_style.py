@@ -36,3 +36,10 @@ def test_plot_bad_input():
         style.scatter_by_label(np.zeros((4, 3)), [0, 0, 1, 1])
     with pytest.raises(ValueError, match=r"labels must have one label per sample, shape \(4,\)"):
         style.scatter_by_label(np.zeros((4, 2)), [0, 1])
+
+
+def test_numpy_integers_are_integers():
+    # a count computed with NumPy (np.int64) is accepted like a Python int
+    fig = style.image_grid(np.zeros((4, 3, 3)), ncols=np.int64(2), size=np.float64(0.5))
+    assert len(fig.axes) == 4
+    plt.close(fig)
