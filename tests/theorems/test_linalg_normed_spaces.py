@@ -32,7 +32,9 @@ def test_p_norm_does_not_increase_with_p(x, p, q):
 
 
 @settings(max_examples=300, deadline=None)
-@given(vectors.filter(lambda x: np.any(x != 0)), st.floats(1.0, 20.0), st.floats(1.0, 20.0))
+# Subnormal vectors are left out: their norm keeps too few significant bits for x / ||x||
+# to have norm 1 to 12 digits.
+@given(vectors.filter(lambda x: np.abs(x).max() > 1e-300), st.floats(1.0, 20.0), st.floats(1.0, 20.0))
 def test_the_step_of_the_proof_normalised_entries_and_powers(x, p, extra):
     q = p + extra
     u = x / norms.p_norm(x, p)                  # ||u||_p = 1
