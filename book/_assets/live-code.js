@@ -1,4 +1,4 @@
-/* Live code for Math4ML (book/_ext/live_code.py explains the design).
+/* Live code for Math4ML (m4ml_book/live_code.py explains the design).
  *
  * "Live Code" in the rocket menu calls initThebeSBT() (sphinx-book-theme), which adds a
  * status button under the title and calls window.initThebe, defined here:

@@ -113,7 +113,7 @@ def test_package_hash_follows_the_installed_source():
 
 
 def test_setup_cells_are_recognised():
-    assert page_exec.is_setup_cell("import numpy as np\nfrom m4ml import data, plot\nplot.use_style()")
+    assert page_exec.is_setup_cell("import numpy as np\nfrom m4ml import data\nfrom m4ml.viz import style\nstyle.use_style()")
     assert not page_exec.is_setup_cell("import numpy as np\nx = np.ones(3)")
     assert not page_exec.is_setup_cell("def f(:")
 
@@ -125,7 +125,7 @@ def test_a_forked_kernel_gives_the_outputs_of_a_fresh_kernel(tmp_path):
     its own: the book's pages are executed only by the build and by the exported-notebook tests.)"""
     nb = jupytext.reads(page(
         "Forked", "import numpy as np\nimport pandas as pd\nfrom myst_nb import glue\n"
-        "from m4ml import data, plot\nplot.use_style()",
+        "from m4ml import data\nfrom m4ml.viz import style\nstyle.use_style()",
         "X = data.load_cancer().X\nprint('rows', X.shape[0])",
         "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot(np.arange(5) ** 2);",
         "glue('n', int(X.shape[0]), display=False)",

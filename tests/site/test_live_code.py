@@ -258,7 +258,7 @@ INSPECT = ("print(__import__('json').dumps({'cwd': __import__('os').getcwd(), "
            "'names': [k for k in get_ipython().user_ns if not k.startswith('_') "
            "and k not in get_ipython().user_ns_hidden], "
            "'count': get_ipython().execution_count, "
-           "'warm': all(m in __import__('sys').modules for m in ('sklearn', 'm4ml.regression'))}))")
+           "'warm': all(m in __import__('sys').modules for m in ('sklearn', 'm4ml.models.linear'))}))")
 
 
 def start_session(served, path: str) -> tuple[str, str]:
