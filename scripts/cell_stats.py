@@ -27,7 +27,8 @@ def main(root: str = "book") -> int:
             continue
         all_lengths += lengths
         over += [(str(path), n) for n in lengths if n > 25]
-        print(f"{str(path):<45} cells {len(lengths):>3}  median {statistics.median(lengths):>4.1f}  max {max(lengths):>3}")
+        print(f"{str(path):<45} cells {len(lengths):>3}  median {statistics.median(lengths):>4.1f}  "
+              f"max {max(lengths):>3}")
     if all_lengths:
         print(f"{'whole book':<45} cells {len(all_lengths):>3}  median {statistics.median(all_lengths):>4.1f}  "
               f"max {max(all_lengths):>3}  over 25 lines: {len(over)}")

@@ -48,7 +48,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
@@ -60,10 +60,10 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado import web
 from traitlets import Float, Integer, Unicode
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from m4ml_book import names
 from m4ml_book.kernel_zygote import PRELOAD  # the libraries the build's kernels preload
+
+ROOT = Path(__file__).resolve().parents[1]
 
 JUPYTER_PREFIX = names.JUPYTER_PREFIX  # Jupyter's base_url: the site owns every other path
 SETTINGS_PATH = "/" + names.SERVER_SETTINGS_PATH
@@ -277,7 +277,7 @@ class WarmKernelManager(AsyncMappingKernelManager):
             cwd = self.cwd_for_path(path)
             await self.run_silently(kernel_id, f"__import__('os').chdir({cwd!r})")
             kernel._launch_args["cwd"] = cwd  # the reader's "restart" starts it there too
-        kernel.last_activity = datetime.now(timezone.utc)  # idle from now, not since its warm-up
+        kernel.last_activity = datetime.now(UTC)  # idle from now, not since its warm-up
         self.log.info("Kernel handed out warm: %s", kernel_id)
         return kernel_id
 

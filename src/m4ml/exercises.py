@@ -46,7 +46,7 @@ def diagnose(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> str
     >>> diagnose(True, True) is None
     True
     """
-    if isinstance(expected, (bool, np.bool_)) or getattr(expected, "dtype", None) == bool:
+    if isinstance(expected, (bool, np.bool_)) or getattr(expected, "dtype", None) == np.dtype(bool):
         expected = np.asarray(expected, dtype=float)     # True/False compare as 1/0
     want = check_array(expected, "expected", allow_nan=True)
     rtol = check_scalar(rtol, "rtol", target_type=Real, min_val=0)

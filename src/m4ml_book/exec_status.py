@@ -15,19 +15,18 @@ and a second table gives the versions of the packages the pages ran with.
 
 from __future__ import annotations
 
+import platform
 import statistics
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-import platform
 
 from docutils import nodes
+from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
-
-from myst_nb.sphinx_ import NbMetadataCollector
 
 from m4ml_book import names, page_exec
 from m4ml_book.assets import copy_asset
@@ -129,7 +128,7 @@ def make_tables(env, parent: str, *, web: bool = True) -> list[nodes.Node]:
                             refexplicit=True, refwarn=True, classes=["xref", "doc"])
         number = _number(env, doc)
         link += nodes.inline(text=f"{number} {_title(env, doc)}".strip())
-        when = datetime.fromtimestamp(rec["mtime"], tz=timezone.utc) if rec.get("mtime") else None
+        when = datetime.fromtimestamp(rec["mtime"], tz=UTC) if rec.get("mtime") else None
         runtime = rec.get("runtime")
         ok = rec.get("succeeded") is True
         if runtime is not None:

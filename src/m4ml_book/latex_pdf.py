@@ -282,7 +282,8 @@ class BookStructure(SphinxPostTransform):
             block += nodes.title("", "Solutions to the exercises")
             for solution in solutions:
                 # keep the page it came from: LaTeX labels and same-page links are named after it
-                page = addnodes.start_of_file(docname=solution.get("docname") or docname_of(solution) or start["docname"])
+                home = solution.get("docname") or docname_of(solution) or start["docname"]
+                page = addnodes.start_of_file(docname=home)
                 solution.parent.remove(solution)
                 page += solution
                 block += page

@@ -603,8 +603,9 @@ def export_all(out_dir: Path, *, book: Path, cache_dir: Path | None = None,
     In a build, ``runs`` maps each page to the identity of its cached run (``page_exec``) and a
     page is written again only when its key changes: this exporter, the page's source, that run,
     the book's address and TeX macros, or the page's entry in the table of resolved references
-    (:func:`export_key`). The keys of the last export are kept in ``keys_path``. Without ``runs`` (``make notebooks``), a notebook
-    newer than its page, this exporter, the table and the last execution of any page is kept.
+    (:func:`export_key`). The keys of the last export are kept in ``keys_path``. Without ``runs``
+    (``make notebooks``), a notebook newer than its page, this exporter, the table and the last
+    execution of any page is kept.
     """
     cache_dir = cache_dir if cache_dir is not None else book / names.BUILD_DIR / names.CACHE_DIR
     links_path = links_path if links_path is not None else book / names.BUILD_DIR / LINKS_NAME

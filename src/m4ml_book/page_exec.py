@@ -47,7 +47,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from m4ml_book import patches, names
+from m4ml_book import names, patches
 
 logger = logging.getLogger(__name__)
 
@@ -202,8 +202,8 @@ class PageResult:
 async def run_page(docname: str, nb: nbformat.NotebookNode, cwd: Path, *, zygote: Zygote | None,
                    timeout: int, source_lines: list[int] | None) -> PageResult:
     """Execute ``nb`` in a fresh kernel (forked from ``zygote`` if given) and time its parts."""
-    from nbclient import NotebookClient
     from jupyter_core.utils import ensure_async
+    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.from_dict(nb)
@@ -246,7 +246,7 @@ async def run_page(docname: str, nb: nbformat.NotebookNode, cwd: Path, *, zygote
             raise RuntimeError("a cell wrote to stderr (warnings are errors):\n" + "".join(stderr)[:2000])
         result.ok = True
         result.notebook = nb
-    except (CellExecutionError, RuntimeError, asyncio.TimeoutError, TimeoutError) as exc:
+    except (CellExecutionError, RuntimeError, TimeoutError) as exc:
         where = ""
         if 0 <= index < len(nb.cells):
             code_index = sum(1 for c in nb.cells[: index + 1] if c.cell_type == "code")

@@ -312,7 +312,7 @@ def test_every_public_callable_is_covered():
     assert checked - covered == set(), "add these public callables to CALLS"
     assert covered - checked == set(), "these entries of CALLS are not public callables"
     untried = {}
-    for name, (factory, kinds) in CALLS.items():
+    for name, (_factory, kinds) in CALLS.items():
         params = inspect.signature(PUBLIC[name]).parameters
         named = {p for p in params if params[p].kind is not inspect.Parameter.VAR_KEYWORD}
         # every argument is tried, except those that accept anything (a value to glue, a

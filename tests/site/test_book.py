@@ -10,11 +10,11 @@ from urllib.parse import urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import BOOK, is_notebook, toc_pages
-
 from m4ml_book import names, page_exec
 from m4ml_book.notebook_export import ROLE_TYPES, SourceLabels, iter_roles
 from m4ml_book.toc import read_toc
+
+from conftest import BOOK, is_notebook, toc_pages
 
 pytestmark = pytest.mark.book
 
@@ -375,7 +375,7 @@ def test_exported_notebooks_link_cross_references_to_the_published_book(built_bo
             assert not anchor or anchor in page_ids(built_book, path, ids), \
                 f"{page}: {url} points to no anchor of {path}"
         text = MD_LINK.sub(lambda m: m.group(1), prose)  # the words a reader sees
-        raw = sorted(l for l in labels if re.search(rf"(?<![\w-]){re.escape(l)}(?![\w-])", text))
+        raw = sorted(lab for lab in labels if re.search(rf"(?<![\w-]){re.escape(lab)}(?![\w-])", text))
         assert not raw, f"{page}: label names shown as text: {raw[:5]}"
         assert not re.search(r"(?<![\w/])\.\./\w", text), f"{page}: a source path is shown as text"
         n_roles = sum(1 for name, _ in iter_roles(source) if name in ROLE_TYPES)

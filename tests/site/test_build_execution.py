@@ -16,9 +16,9 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from conftest import ROOT
-
 from m4ml_book import page_exec
+
+from conftest import ROOT
 
 HEADER = textwrap.dedent("""\
     ---
@@ -113,7 +113,8 @@ def test_package_hash_follows_the_installed_source():
 
 
 def test_setup_cells_are_recognised():
-    assert page_exec.is_setup_cell("import numpy as np\nfrom m4ml import data\nfrom m4ml.viz import style\nstyle.use_style()")
+    assert page_exec.is_setup_cell(
+        "import numpy as np\nfrom m4ml import data\nfrom m4ml.viz import style\nstyle.use_style()")
     assert not page_exec.is_setup_cell("import numpy as np\nx = np.ones(3)")
     assert not page_exec.is_setup_cell("def f(:")
 

@@ -14,9 +14,9 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import CHROMIUM, toc_pages
-
 from m4ml_book import names
+
+from conftest import CHROMIUM, toc_pages
 
 PAGES = toc_pages()
 MAX_BOLD_PER_PARAGRAPH = 2

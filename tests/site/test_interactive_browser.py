@@ -21,9 +21,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import BOOK, CHROMIUM, toc_pages
-
 from m4ml_book import names
+
+from conftest import BOOK, CHROMIUM, toc_pages
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 

@@ -37,9 +37,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-
 from m4ml_book import names
+
+from conftest import ROOT
 
 SERVE = ROOT / "scripts" / "serve.py"
 OTHER_ORIGIN = "http://evil.example"
@@ -106,10 +106,10 @@ class Served:
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as err:
             self.proc.kill()
             self.proc.wait()
-            raise AssertionError("serve.py did not stop within 30 s of SIGTERM")
+            raise AssertionError("serve.py did not stop within 30 s of SIGTERM") from err
         self.reader.join(5)
         self.proc.stdout.close()
         return "".join(self.lines)

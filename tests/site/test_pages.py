@@ -17,15 +17,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import BOOK, ROOT, is_notebook, toc_pages
-
 from m4ml_book.notebook_export import plain_markdown
+
+from conftest import BOOK, ROOT, is_notebook, toc_pages
 
 NOTEBOOKS = [p for p in toc_pages() if is_notebook(p)]
 
 
 def run_alone(page: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "run_page.py"), "--exported", str(BOOK / f"{page}.md")],
+    script = str(ROOT / "scripts" / "run_page.py")
+    return subprocess.run([sys.executable, script, "--exported", str(BOOK / f"{page}.md")],
                           capture_output=True, text=True, timeout=900)
 
 
@@ -99,7 +100,8 @@ def test_plain_markdown_converts_nested_directives_figures_and_roles_anywhere():
         "::::{exercise} Bound {glue:text}`n`", ":label: ex-n", "", "Prove {eq}`eq-n`.", "",
         ":::{prf:proof}", "By {prf:ref}`thm-n`.", "", "```{admonition} Hint", "Square it.", "```", ":::",
         "::::", "",
-        "- one {ref}`sec-n`", "- two {doc}`the inner", "  products <x>` here", "  (sec-m)=", "  $$", "  x", "  $$ (eq-m)", "", "| a | b |", "|---|---|",
+        "- one {ref}`sec-n`", "- two {doc}`the inner", "  products <x>` here", "  (sec-m)=", "  $$", "  x",
+        "  $$ (eq-m)", "", "| a | b |", "|---|---|",
         "| {glue:text}`n` | {doc}`x` |", "", "```{figure} ../images/a.png", ":name: fig-a", "",
         "The {math}`L^2` ball.", "```", "", "% a note for authors", "Done.",
     ])

@@ -16,9 +16,9 @@ import pytest
 from docutils import nodes
 from sphinx import addnodes
 
-from conftest import BOOK, ROOT
-
 from m4ml_book import names, patches, toc
+
+from conftest import BOOK, ROOT
 
 UPSTREAM = [(name, up) for name, ups in patches.UPSTREAM.items() for up in ups]
 IDS = [f"{name}-{up.target}" for name, up in UPSTREAM]

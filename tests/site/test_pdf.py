@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BOOK, ROOT, toc_pages
-
 from m4ml_book.toc import page_title, read_toc
+
+from conftest import BOOK, ROOT, toc_pages
 
 pytestmark = pytest.mark.book
 

@@ -24,9 +24,9 @@ import re
 
 import pytest
 
-from conftest import BOOK, CHROMIUM, is_notebook, toc_pages
-
 from m4ml_book import names
+
+from conftest import BOOK, CHROMIUM, is_notebook, toc_pages
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 

@@ -218,7 +218,9 @@ def test_lp_duality_certifies_least_absolute_deviations(seed, N):
 # thm-extrema-coercive, ex-extrema-2 -----------------------------------------------------
 
 @settings(max_examples=200, deadline=None)
-@given(seeds, st.integers(1, 5), st.floats(0.0, 1e3))
+# scales below 1e-100 are left out: the squares of such entries underflow to subnormal numbers,
+# whose relative precision is lost, so the float comparison would test underflow, not the theorem
+@given(seeds, st.integers(1, 5), st.one_of(st.just(0.0), st.floats(1e-100, 1e3)))
 def test_least_squares_is_coercive_with_independent_columns(seed, K, scale):
     rng = np.random.default_rng(seed)
     Phi, y = rng.normal(size=(K + 5, K)), rng.normal(size=K + 5)

@@ -25,12 +25,13 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from quadratics import quadratic, random_spd, seeds
 from scipy import optimize
 
 from m4ml.calculus import derivatives, smoothness
 from m4ml.models import linear
 from m4ml.optim import descent
+
+from quadratics import quadratic, random_spd, seeds
 
 
 def sine_bowl(rng, D, J=4):

@@ -31,11 +31,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from quadratics import quadratic, random_spd, seeds
 
 from m4ml.calculus import smoothness, special
 from m4ml.models import linear
 from m4ml.optim import descent, line_search
+
+from quadratics import quadratic, random_spd, seeds
 
 
 def random_logistic(rng, n_samples, dim, alpha):

@@ -90,7 +90,7 @@ class Genotypes:
         """Alternative-allele frequency of each SNP, :math:`\\hat p_j = \\bar g_{\\cdot j} / 2`."""
         return np.nanmean(self.G, axis=0) / 2.0
 
-    def filter_maf(self, threshold: float = 0.05) -> "Genotypes":
+    def filter_maf(self, threshold: float = 0.05) -> Genotypes:
         """Keep the SNPs whose minor-allele frequency is at least ``threshold``."""
         threshold = check_scalar(threshold, "threshold", target_type=Real, min_val=0.0, max_val=0.5,
                                  include_boundaries="left")

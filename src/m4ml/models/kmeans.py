@@ -149,7 +149,7 @@ def _lloyd(X: np.ndarray, C: np.ndarray, max_iter: int, tol: float, x_sq: np.nda
     history = [J]
     converged = False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 - read after the loop
         C = _update_centroids(X, labels, C)
         new_labels, d2 = _assign(X, C, previous=labels, x_sq=x_sq)
         J_new = float(d2.sum())

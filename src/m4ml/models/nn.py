@@ -86,19 +86,19 @@ def _check_params(params) -> Params:
     if len(params) == 0:
         raise ValueError("params must be a non-empty list of {'W': ..., 'b': ...} dicts, got an empty list")
     checked = []
-    for l, layer in enumerate(params, start=1):
+    for m, layer in enumerate(params, start=1):
         if not isinstance(layer, dict):
-            raise TypeError(f"params[{l - 1}] must be a dict with keys 'W' and 'b', got {describe(layer)}")
+            raise TypeError(f"params[{m - 1}] must be a dict with keys 'W' and 'b', got {describe(layer)}")
         if set(layer) != {"W", "b"}:
-            raise ValueError(f"params[{l - 1}] must be a dict with keys 'W' and 'b', got {sorted(layer)}")
-        W = _array(layer["W"], f"params[{l - 1}]['W']", 2)
-        b = _array(layer["b"], f"params[{l - 1}]['b']", 1)
+            raise ValueError(f"params[{m - 1}] must be a dict with keys 'W' and 'b', got {sorted(layer)}")
+        W = _array(layer["W"], f"params[{m - 1}]['W']", 2)
+        b = _array(layer["b"], f"params[{m - 1}]['b']", 1)
         if b.shape != (W.shape[0],):
-            raise ValueError(f"params[{l - 1}]['b'] must have shape ({W.shape[0]},) to match W of shape "
+            raise ValueError(f"params[{m - 1}]['b'] must have shape ({W.shape[0]},) to match W of shape "
                              f"{W.shape}, got {b.shape}")
         if checked and W.shape[1] != checked[-1]["W"].shape[0]:
-            raise ValueError(f"params[{l - 1}]['W'] must have {checked[-1]['W'].shape[0]} columns (the width of "
-                             f"layer {l - 1}), got shape {W.shape}")
+            raise ValueError(f"params[{m - 1}]['W'] must have {checked[-1]['W'].shape[0]} columns (the width of "
+                             f"layer {m - 1}), got shape {W.shape}")
         checked.append({"W": W, "b": b})
     return checked
 

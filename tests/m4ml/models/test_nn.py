@@ -87,15 +87,15 @@ def test_backward_matches_central_differences(sizes, n, seed):
 def test_every_array_of_a_digit_sized_network(activation):
     params, X, y = make_problem([64, 16, 10], 20, seed=3)
     grads = nn.backward(params, X, y, activation=activation)
-    for l, (layer, grad) in enumerate(zip(params, grads)):
+    for m, (layer, grad) in enumerate(zip(params, grads)):
         for name in ("W", "b"):
-            def f(value, l=l, name=name):
+            def f(value, m=m, name=name):
                 changed = [dict(p) for p in params]
-                changed[l][name] = value
+                changed[m][name] = value
                 return nn.loss(changed, X, y, activation=activation)
 
             check = derivatives.check_gradient(f, lambda _, g=grad[name]: g, layer[name])
-            assert check.ok, (l, name, check.relative_error)
+            assert check.ok, (m, name, check.relative_error)
 
 
 def test_mean_loss_ignores_duplicated_batch():

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from quadratics import quadratic, random_spd, seeds
 
 from m4ml.optim import descent, line_search
+
+from quadratics import quadratic, random_spd, seeds
 
 
 @settings(max_examples=40, deadline=None)
