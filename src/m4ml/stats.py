@@ -93,7 +93,8 @@ def zscores(x, *, ddof: int = 0) -> np.ndarray:
 
 
 def pearson(x, y) -> float:
-    """Pearson's correlation :math:`r = \\frac{\\sum (x_n-\\bar x)(y_n-\\bar y)}{\\sqrt{\\sum (x_n-\\bar x)^2 \\sum (y_n-\\bar y)^2}}`."""
+    """Pearson's correlation
+    :math:`r = \\frac{\\sum (x_n-\\bar x)(y_n-\\bar y)}{\\sqrt{\\sum (x_n-\\bar x)^2 \\sum (y_n-\\bar y)^2}}`."""
     x = check_array(x, "x", ndim=1, min_rows=2)
     y = check_array(y, "y", ndim=1, min_rows=2)
     check_consistent_length(x=x, y=y)

@@ -141,8 +141,11 @@ def numerical_hessian(f: Callable, x, *, h: float | None = None) -> np.ndarray:
 class GradientCheck(NamedTuple):
     """Result of :func:`check_gradient`."""
 
-    ok: bool  #: whether :math:`\\lVert g - \\hat g\\rVert \\le \\text{atol} + \\text{rtol}\\max(\\lVert g\\rVert, \\lVert\\hat g\\rVert)`
-    relative_error: float  #: :math:`\\lVert g - \\hat g\\rVert / \\max(\\lVert g\\rVert, \\lVert\\hat g\\rVert, \\text{tiny})`
+    #: whether :math:`\\lVert g - \\hat g\\rVert \\le \\text{atol}
+    #: + \\text{rtol}\\max(\\lVert g\\rVert, \\lVert\\hat g\\rVert)`
+    ok: bool
+    #: :math:`\\lVert g - \\hat g\\rVert / \\max(\\lVert g\\rVert, \\lVert\\hat g\\rVert, \\text{tiny})`
+    relative_error: float
     analytic: np.ndarray  #: the gradient passed in
     numerical: np.ndarray  #: the central-difference estimate
     absolute_error: float  #: :math:`\\lVert g - \\hat g\\rVert`

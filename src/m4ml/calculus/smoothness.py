@@ -5,7 +5,8 @@ gradient is Lipschitz continuous with constant :math:`L` in the Euclidean norm,
 
 .. math::
 
-    \\lVert \\nabla f(\\mathbf{x}) - \\nabla f(\\mathbf{y}) \\rVert_2 \\le L\\,\\lVert \\mathbf{x} - \\mathbf{y} \\rVert_2 ,
+    \\lVert \\nabla f(\\mathbf{x}) - \\nabla f(\\mathbf{y}) \\rVert_2 \\le L\\,\\lVert \\mathbf{x} - \\mathbf{y}
+    \\rVert_2 ,
 
 and then the **quadratic upper bound** holds for all :math:`\\mathbf{x},\\mathbf{y}`:
 
@@ -49,7 +50,8 @@ def _largest_eigenvalue_over_n(X) -> float:
 
 
 def lipschitz_constant_least_squares(X) -> float:
-    """Smallest Lipschitz constant of the gradient of :math:`\\frac{1}{2N}\\lVert\\mathbf{X}\\mathbf{w}-\\mathbf{y}\\rVert_2^2`.
+    """Smallest Lipschitz constant of the gradient of
+    :math:`\\frac{1}{2N}\\lVert\\mathbf{X}\\mathbf{w}-\\mathbf{y}\\rVert_2^2`.
 
     The gradient is :math:`\\frac1N\\mathbf{X}^\\top(\\mathbf{X}\\mathbf{w}-\\mathbf{y})`, so the
     difference of two gradients is :math:`\\frac1N\\mathbf{X}^\\top\\mathbf{X}(\\mathbf{w}-\\mathbf{v})`
@@ -70,7 +72,8 @@ def lipschitz_constant_least_squares(X) -> float:
 
 
 def lipschitz_constant_logistic(X) -> float:
-    """Smallest Lipschitz constant of the gradient of the average logistic loss: :math:`\\lambda_{\\max}(\\mathbf{X}^\\top\\mathbf{X})/(4N)`.
+    """Smallest Lipschitz constant of the gradient of the average logistic loss:
+    :math:`\\lambda_{\\max}(\\mathbf{X}^\\top\\mathbf{X})/(4N)`.
 
     The Hessian of the loss is :math:`\\frac1N\\mathbf{X}^\\top\\mathbf{S}\\mathbf{X}` with
     :math:`s_{nn} = \\sigma'(z_n) = \\sigma(z_n)\\sigma(-z_n) \\le \\tfrac14`, so its largest
@@ -89,7 +92,9 @@ def lipschitz_constant_logistic(X) -> float:
 
 
 def quadratic_upper_bound(fun: Callable, grad: Callable, x, y, L: float) -> float:
-    """The right-hand side :math:`f(\\mathbf{x}) + \\nabla f(\\mathbf{x})^\\top(\\mathbf{y}-\\mathbf{x}) + \\frac L2\\lVert\\mathbf{y}-\\mathbf{x}\\rVert_2^2`.
+    """The right-hand side of the quadratic upper bound,
+    :math:`f(\\mathbf{x}) + \\nabla f(\\mathbf{x})^\\top(\\mathbf{y}-\\mathbf{x})
+    + \\frac L2\\lVert\\mathbf{y}-\\mathbf{x}\\rVert_2^2`.
 
     If ``fun`` is L-smooth, the result is at least ``fun(y)``.
 

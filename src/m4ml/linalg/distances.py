@@ -4,9 +4,9 @@ r"""Distances: squared Euclidean distances between points, and distances between
 rows of two matrices with one matrix product; k-means, the RBF kernel and the
 pages on inner products build on it.
 
-The Hamming distance and the edit distance compare sequences. Both are metrics in the sense of the book's section on metric spaces: they are
-zero only between equal sequences, symmetric, and satisfy the triangle
-inequality.
+The Hamming distance and the edit distance compare sequences. Both are metrics
+in the sense of the book's section on metric spaces: they are zero only between
+equal sequences, symmetric, and satisfy the triangle inequality.
 
 * The **Hamming distance** between two sequences of the same length :math:`M`
   over any alphabet counts the positions where they differ,

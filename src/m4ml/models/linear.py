@@ -6,15 +6,18 @@ For a data matrix :math:`\\mathbf{X}\\in\\mathbb{R}^{N\\times D}`, targets
 :math:`\\mathbf{y}` and a strength :math:`\\alpha \\ge 0`:
 
 * ridge regression,
-  :math:`f(\\mathbf{w}) = \\frac{1}{2N}\\lVert\\mathbf{X}\\mathbf{w}-\\mathbf{y}\\rVert_2^2 + \\frac{\\alpha}{2}\\lVert\\mathbf{w}\\rVert_2^2`,
+  :math:`f(\\mathbf{w}) = \\frac{1}{2N}\\lVert\\mathbf{X}\\mathbf{w}-\\mathbf{y}\\rVert_2^2 +
+  \\frac{\\alpha}{2}\\lVert\\mathbf{w}\\rVert_2^2`,
   with gradient :math:`\\frac1N\\mathbf{X}^\\top(\\mathbf{X}\\mathbf{w}-\\mathbf{y}) + \\alpha\\mathbf{w}`
   and Hessian :math:`\\frac1N\\mathbf{X}^\\top\\mathbf{X} + \\alpha\\mathbf{I}`;
 * logistic regression with labels :math:`y_n\\in\\{0,1\\}`,
-  :math:`f(\\mathbf{w}) = \\frac1N\\sum_n \\bigl[\\log(1+e^{z_n}) - y_n z_n\\bigr] + \\frac{\\alpha}{2}\\lVert\\mathbf{w}\\rVert_2^2`
+  :math:`f(\\mathbf{w}) = \\frac1N\\sum_n \\bigl[\\log(1+e^{z_n}) - y_n z_n\\bigr] +
+  \\frac{\\alpha}{2}\\lVert\\mathbf{w}\\rVert_2^2`
   with :math:`z_n = \\mathbf{x}_n^\\top\\mathbf{w}`, gradient
   :math:`\\frac1N\\mathbf{X}^\\top(\\sigma(\\mathbf{X}\\mathbf{w})-\\mathbf{y}) + \\alpha\\mathbf{w}` and Hessian
   :math:`\\frac1N\\mathbf{X}^\\top\\mathbf{S}\\mathbf{X} + \\alpha\\mathbf{I}`,
-  :math:`\\mathbf{S} = \\operatorname{diag}(\\sigma(z_n)(1-\\sigma(z_n))) = \\operatorname{diag}(\\sigma(z_n)\\sigma(-z_n))`.
+  :math:`\\mathbf{S} = \\operatorname{diag}(\\sigma(z_n)(1-\\sigma(z_n))) =
+  \\operatorname{diag}(\\sigma(z_n)\\sigma(-z_n))`.
 
 The logistic functions never form :math:`1-\\sigma(z)`, which rounds to 0 for
 :math:`z \\gtrsim 37` and would lose those samples: the loss of a sample is computed as
@@ -85,7 +88,8 @@ def _check_problem(w, X, y, alpha, *, binary: bool = False):
 
 # ------------------------------------------------------------------ ridge
 def ridge_objective(w, X, y, *, alpha: float = 0.0) -> float:
-    """:math:`\\frac{1}{2N}\\lVert\\mathbf{X}\\mathbf{w}-\\mathbf{y}\\rVert_2^2 + \\frac{\\alpha}{2}\\lVert\\mathbf{w}\\rVert_2^2`.
+    """:math:`\\frac{1}{2N}\\lVert\\mathbf{X}\\mathbf{w}-\\mathbf{y}\\rVert_2^2 +
+    \\frac{\\alpha}{2}\\lVert\\mathbf{w}\\rVert_2^2`.
 
     Parameters
     ----------
@@ -117,7 +121,8 @@ def ridge_hessian(X, *, alpha: float = 0.0) -> np.ndarray:
 
 
 def ridge_fit(X, y, *, alpha: float = 0.0, method: str = "solve") -> np.ndarray:
-    """The minimiser of :func:`ridge_objective`: the solution of :math:`(\\mathbf{X}^\\top\\mathbf{X} + N\\alpha\\mathbf{I})\\mathbf{w} = \\mathbf{X}^\\top\\mathbf{y}`.
+    """The minimiser of :func:`ridge_objective`: the solution of
+    :math:`(\\mathbf{X}^\\top\\mathbf{X} + N\\alpha\\mathbf{I})\\mathbf{w} = \\mathbf{X}^\\top\\mathbf{y}`.
 
     Parameters
     ----------
@@ -127,7 +132,8 @@ def ridge_fit(X, y, *, alpha: float = 0.0, method: str = "solve") -> np.ndarray:
         ``"solve"`` factorises the regularised normal-equation matrix (LU);
         ``"inv"`` forms its inverse and multiplies, which the book shows is
         less accurate; ``"lstsq"`` solves the equivalent stacked least-squares
-        problem :math:`\\min\\lVert[\\mathbf{X}; \\sqrt{N\\alpha}\\mathbf{I}]\\mathbf{w} - [\\mathbf{y}; \\mathbf{0}]\\rVert`
+        problem
+        :math:`\\min\\lVert[\\mathbf{X}; \\sqrt{N\\alpha}\\mathbf{I}]\\mathbf{w} - [\\mathbf{y}; \\mathbf{0}]\\rVert`
         by the SVD, without forming :math:`\\mathbf{X}^\\top\\mathbf{X}`.
 
     Raises
@@ -174,7 +180,9 @@ def _hessian_weight(z: np.ndarray) -> np.ndarray:
 
 
 def logistic_objective(w, X, y, *, alpha: float = 0.0) -> float:
-    """The average cross-entropy :math:`\\frac1N\\sum_n[\\log(1+e^{z_n}) - y_n z_n] + \\frac{\\alpha}{2}\\lVert\\mathbf{w}\\rVert_2^2`, :math:`z_n=\\mathbf{x}_n^\\top\\mathbf{w}`.
+    """The average cross-entropy
+    :math:`\\frac1N\\sum_n[\\log(1+e^{z_n}) - y_n z_n] + \\frac{\\alpha}{2}\\lVert\\mathbf{w}\\rVert_2^2`,
+    with :math:`z_n=\\mathbf{x}_n^\\top\\mathbf{w}`.
 
     Parameters
     ----------
@@ -195,13 +203,15 @@ def logistic_objective(w, X, y, *, alpha: float = 0.0) -> float:
 
 
 def logistic_gradient(w, X, y, *, alpha: float = 0.0) -> np.ndarray:
-    """:math:`\\frac1N\\mathbf{X}^\\top(\\sigma(\\mathbf{X}\\mathbf{w})-\\mathbf{y}) + \\alpha\\mathbf{w}`, shape (D,)."""
+    """:math:`\\frac1N\\mathbf{X}^\\top(\\sigma(\\mathbf{X}\\mathbf{w})-\\mathbf{y}) + \\alpha\\mathbf{w}`, shape
+    (D,)."""
     w, X, y, alpha = _check_problem(w, X, y, alpha, binary=True)
     return X.T @ _residual(X @ w, y) / X.shape[0] + alpha * w
 
 
 def logistic_hessian(w, X, *, alpha: float = 0.0) -> np.ndarray:
-    """:math:`\\frac1N\\mathbf{X}^\\top\\mathbf{S}\\mathbf{X} + \\alpha\\mathbf{I}` with :math:`s_{nn} = \\sigma(z_n)(1-\\sigma(z_n))`, shape (D, D).
+    """:math:`\\frac1N\\mathbf{X}^\\top\\mathbf{S}\\mathbf{X} + \\alpha\\mathbf{I}` with :math:`s_{nn} =
+    \\sigma(z_n)(1-\\sigma(z_n))`, shape (D, D).
 
     It does not depend on the labels. The weights are computed as
     :math:`s_{nn} = \\sigma(z_n)\\sigma(-z_n)`: the form :math:`\\sigma(z_n)(1-\\sigma(z_n))` rounds

@@ -56,7 +56,8 @@ class ForwardPass(NamedTuple):
     """What :func:`forward` computes and :func:`backward` reuses."""
 
     probs: np.ndarray  #: the softmax probabilities :math:`\\mathbf{P}`, shape (N, K)
-    activations: list[np.ndarray]  #: the input of each layer, :math:`\\mathbf{A}^{(0)}=\\mathbf{X},\\dots,\\mathbf{A}^{(L-1)}`
+    #: the input of each layer, :math:`\\mathbf{A}^{(0)}=\\mathbf{X},\\dots,\\mathbf{A}^{(L-1)}`
+    activations: list[np.ndarray]
 
 
 # ----------------------------------------------------------------------------- checks
