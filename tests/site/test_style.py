@@ -12,12 +12,15 @@ import re
 import jupytext
 import pytest
 
+from m4ml_book.cells import MAX_CELL_LINES, code_cell_lengths
+
 from conftest import BOOK, is_notebook, toc_pages
 
 PAGES = toc_pages()
 NOTEBOOKS = [p for p in PAGES if is_notebook(p)]
 # Pages that are sections of a chapter and so follow the full page shape.
-SECTIONS = [p for p in PAGES if p.startswith(("foundations/", "problems/", "linalg/", "calculus/", "optim/")) and not p.endswith("index")]
+SECTIONS = [p for p in PAGES if p.startswith(("foundations/", "problems/", "linalg/", "calculus/", "optim/"))
+            and not p.endswith("index")]
 
 
 def cells(page: str):
@@ -26,8 +29,7 @@ def cells(page: str):
 
 @pytest.mark.parametrize("page", NOTEBOOKS)
 def test_code_cells_are_short(page):
-    long = [len(c.source.splitlines()) for c in cells(page)
-            if c.cell_type == "code" and len(c.source.strip().splitlines()) > 25]
+    long = [n for n in code_cell_lengths(BOOK / f"{page}.md") if n > MAX_CELL_LINES]
     assert not long, f"{page}: code cells of {long} lines; move such code into m4ml"
 
 
