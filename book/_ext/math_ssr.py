@@ -17,8 +17,9 @@ The same pass removes three scripts from every page:
 
 * MathJax itself (Sphinx's mathjax extension adds it to every page). Client-side MathJax is
   loaded only if live code prints a formula: ``_assets/mathjax2-shim.js``, which Thebe calls to
-  typeset an output, loads the site's copy (``_static/mathjax``) the first time an output has
-  TeX delimiters in it.
+  typeset an output, loads the site's copy (``_static/mathjax``, from sphinx-mathjax-offline)
+  the first time an output has TeX delimiters in it, with the macros this pass writes to
+  ``_static/m4ml-math/tex-macros.json``.
 * Font Awesome's 1.5 MB script, which turns each ``<i class="fa-...">`` into an SVG. The theme's
   stylesheet already holds Font Awesome's icon font rules, and its woff2 files are in the site,
   so the icons are drawn as font glyphs instead.
@@ -185,9 +186,12 @@ def _pages(outdir: Path) -> list[Path]:
     return sorted(p for p in outdir.rglob("*.html") if not p.relative_to(outdir).parts[0].startswith("_"))
 
 
+def _macros(app: Sphinx) -> dict:
+    return ((app.config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
+
+
 def render(app: Sphinx, items: list[tuple[str, bool]]) -> tuple[list[str], str]:
-    macros = ((app.config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
-    request = {"macros": macros, "fontURL": FONT_DIR, "items": [list(i) for i in items]}
+    request = {"macros": _macros(app), "fontURL": FONT_DIR, "items": [list(i) for i in items]}
     root = _root(app)
     result = subprocess.run(
         [_node(), str(root / "scripts" / "mathjax_render.mjs"), str(root / "node_modules")],
@@ -239,6 +243,7 @@ def finish_site(app: Sphinx, exception) -> None:
         target = static / FONT_DIR / font.name
         if not target.exists() or target.stat().st_size != font.stat().st_size:
             shutil.copyfile(font, target)
+    (static / "tex-macros.json").write_text(json.dumps(_macros(app), indent=1) + "\n", encoding="utf-8")
     scale = f'\n\nmjx-container[jax="CHTML"] {{\n  font-size: {SCALE};\n}}\n'
     (static / CSS_NAME).write_text(prune_stylesheet(css, list(texts.values())) + scale, encoding="utf-8")
     logger.info("math_ssr: %d formulas typeset in node for %d pages", len(items), len(pages))
