@@ -21,8 +21,11 @@ The same pass removes three scripts from every page:
   the first time an output has TeX delimiters in it, with the macros this pass writes to
   ``_static/m4ml-math/tex-macros.json``.
 * Font Awesome's 1.5 MB script, which turns each ``<i class="fa-...">`` into an SVG. The theme's
-  stylesheet already holds Font Awesome's icon font rules, and its woff2 files are in the site,
-  so the icons are drawn as font glyphs instead.
+  stylesheet already holds Font Awesome's icon font rules, so the icons are drawn as font
+  glyphs instead. Its copy in the site keeps the rules of the icons the site uses (the pages'
+  ``fa-*`` classes, the theme's scripts, and the glyphs the theme's stylesheets name), and its
+  fonts are cut down to those glyphs with fontTools (``_static/m4ml-icons``, WOFF: 270 kB of
+  icon fonts become a few kB).
 * The search index (``searchindex.js``) with Sphinx's search tools. The theme loads them on
   every page for its search-as-you-type, which this book does not turn on: the search box
   sends the reader to ``search.html``, the only page that loads the index.
@@ -246,7 +249,72 @@ def finish_site(app: Sphinx, exception) -> None:
     (static / "tex-macros.json").write_text(json.dumps(_macros(app), indent=1) + "\n", encoding="utf-8")
     scale = f'\n\nmjx-container[jax="CHTML"] {{\n  font-size: {SCALE};\n}}\n'
     (static / CSS_NAME).write_text(prune_stylesheet(css, list(texts.values())) + scale, encoding="utf-8")
+    slim_icons(outdir, list(texts.values()))
     logger.info("math_ssr: %d formulas typeset in node for %d pages", len(items), len(pages))
+
+
+# ------------------------------------------------------------------ icons
+FA_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+::?before,)*\.fa-[a-z0-9-]+::?before)\{content:"\\([0-9a-f]+)"\}')
+FA_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+PRIVATE_GLYPH = re.compile(r'"\\([ef][0-9a-f]{3})"')
+FA_FONTS = ("fa-solid-900", "fa-regular-400", "fa-brands-400")
+ICON_DIR = "m4ml-icons"
+
+
+def _theme_static() -> Path:
+    import pydata_sphinx_theme
+
+    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+
+
+def slim_icons(outdir: Path, pages: list[str]) -> None:
+    """The theme's stylesheet with the rules of used icons only, and fonts cut to their glyphs."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    static = _theme_static()
+    theme_js = "".join(p.read_text(encoding="utf-8") for p in (static / "scripts").glob("*.js")
+                       if p.name != "fontawesome.js")
+    used = set()
+    for text in [*pages, theme_js]:
+        used.update(FA_CLASS.findall(text))
+    css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    glyphs: set[int] = set()
+
+    def keep(match: re.Match) -> str:
+        names = {sel.split(":")[0][1:] for sel in match.group(1).split(",")}
+        if names & used:
+            glyphs.add(int(match.group(2), 16))
+            return match.group(0)
+        return ""
+
+    css = FA_RULE.sub(keep, css)
+    others = [css, *(p.read_text(encoding="utf-8", errors="replace") for p in (outdir / "_static").rglob("*.css")
+                     if p.name != "pydata-sphinx-theme.css" and ICON_DIR not in p.parts)]
+    for text in others:
+        glyphs.update(int(g, 16) for g in PRIVATE_GLYPH.findall(text))
+    target = outdir / "_static" / ICON_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    stamp = target / "glyphs.txt"
+    wanted = " ".join(f"{g:x}" for g in sorted(glyphs))
+    if not stamp.exists() or stamp.read_text() != wanted or not all((target / f"{n}.woff").exists() for n in FA_FONTS):
+        for name in FA_FONTS:
+            font = TTFont(static / "vendor" / "fontawesome" / "webfonts" / f"{name}.ttf")
+            options = subset.Options()
+            options.flavor = "woff"
+            cutter = subset.Subsetter(options)
+            cutter.populate(unicodes=glyphs)
+            cutter.subset(font)
+            font.save(target / f"{name}.woff")
+        stamp.write_text(wanted)
+    for name in FA_FONTS:
+        old = (f'src:url(../vendor/fontawesome/webfonts/{name}.woff2) format("woff2"),'
+               f'url(../vendor/fontawesome/webfonts/{name}.ttf) format("truetype")')
+        if old not in css:
+            raise ExtensionError(f"math_ssr: the theme's stylesheet no longer loads {name} as expected")
+        css = css.replace(old, f'src:url(../{ICON_DIR}/{name}.woff) format("woff")')
+    css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/\s*$", "", css)
+    (outdir / "_static" / "styles" / "pydata-sphinx-theme.css").write_text(css, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
