@@ -139,10 +139,26 @@ def children(pid: int) -> list[int]:
 def served(tmp_path_factory):
     html = tmp_path_factory.mktemp("site")
     (html / "index.html").write_text("<!doctype html><title>t</title><p>tiny site</p>")
+    (html / "long.html").write_text("<!doctype html><title>t</title>" + "<p>a page of some length</p>\n" * 200)
     server = Served(html)
     yield server
     print(f"serve.py said:\n{server.stop()}")  # shown by pytest when a test failed
     assert not jupyter_alive(server.api), "the Jupyter server outlived `make serve`"
+
+
+def test_the_site_is_gzipped_for_a_browser_that_accepts_it(served):
+    """Pages go compressed to a browser that accepts gzip, as-is to one that does not; not the API."""
+    import gzip
+
+    page = served.proc.args[served.proc.args.index("--html") + 1] + "/long.html"
+    original = Path(page).read_bytes()
+    status, body, headers = request(f"{served.site}/long.html", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") == "gzip", headers
+    assert gzip.decompress(body) == original and len(body) < len(original) / 5
+    status, body, headers = request(f"{served.site}/long.html")
+    assert status == 200 and "Content-Encoding" not in headers and body == original
+    status, body, headers = request(f"{served.api}/api/kernels", headers={**served.auth, "Accept-Encoding": "gzip"})
+    assert status == 200 and "Content-Encoding" not in headers, headers
 
 
 # -- the address printed for the person who started the server -------------------------------------
