@@ -565,10 +565,15 @@ def test_live_output_typesets_math_with_the_sites_mathjax(errors, page, live_sit
     open_printed_address(page, live_site)
     start_live_code(page, live_site.site, "preface/how_to_use")
     cell = live_cells(page).nth(1)
-    set_code(page, cell, 'from IPython.display import Math\nMath(r"\\frac{a}{b} + \\sqrt{2}")')
+    # The page's own formulas came typeset from the build: no MathJax until an output needs it.
+    assert page.evaluate("typeof window.MathJax === 'undefined' || !window.MathJax.startup")
+    set_code(page, cell, 'from IPython.display import Math\nMath(r"\\frac{a}{b} + \\sqrt{2} + \\vx")')
     cell.locator(".thebe-run-button").click()
     expect(cell.locator("[data-output] mjx-container")).to_have_count(1, timeout=60_000)
     assert page.locator("mjx-merror").count() == 0
+    assert page.evaluate("Boolean(window.MathJax && window.MathJax.startup)")  # loaded for this output
+    # \vx, the book's macro, is known (MathJax prints an unknown macro's name in red)
+    assert "vx" not in cell.locator("[data-output] mjx-container").text_content()
     assert not page.blocked, f"requests to other hosts: {page.blocked}"
     assert not errors, errors
 
