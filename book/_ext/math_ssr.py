@@ -262,6 +262,8 @@ FA_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
 PRIVATE_GLYPH = re.compile(r'"\\([ef][0-9a-f]{3})"')
 FA_FONTS = ("fa-solid-900", "fa-regular-400", "fa-brands-400")
 ICON_DIR = "m4ml-icons"
+SEARCH_ICON_IN_FLOW = (".bd-search .fa-solid.fa-magnifying-glass{position:static;margin-right:.5em}"
+                       "#pst-search-dialog[open] form.bd-search .fa-magnifying-glass{font-size:var(--pst-font-size-icon)}")
 
 
 def _theme_static() -> Path:
@@ -317,6 +319,10 @@ def slim_icons(outdir: Path, pages: list[str]) -> None:
             raise ExtensionError(f"math_ssr: the theme's stylesheet no longer loads {name} as expected")
         css = css.replace(old, f'src:url(../{ICON_DIR}/{name}.woff) format("woff")')
     css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/\s*$", "", css)
+    # The search field's magnifying glass is placed absolutely when it is a glyph, over the
+    # field's text; as an SVG it sat in the flow before the field, and was drawn larger in the
+    # search dialog. Keep both.
+    css += "\n" + SEARCH_ICON_IN_FLOW + "\n"
     (outdir / "_static" / "styles" / "pydata-sphinx-theme.css").write_text(css, encoding="utf-8")
 
 
