@@ -48,7 +48,7 @@ book-all: $(STAMP) ## re-render every page (keeps cached outputs, which are keye
 
 notebooks: $(STAMP) ## write every page as a Jupyter notebook, and a zip of all, to book/_build/notebooks
 	@test -d $(BOOK)/_build/.jupyter_cache || $(MAKE) book   # the prose's numbers come from the last build
-	$(BIN)/python $(BOOK)/_ext/notebook_export.py $(BOOK)/_build/notebooks
+	$(BIN)/python -m m4ml_book.notebook_export $(BOOK) $(BOOK)/_build/notebooks
 
 serve: $(STAMP) ## serve the built book and its live code on 127.0.0.1:$(PORT); open the address it prints
 	@test -f $(HTML)/index.html || $(MAKE) book
@@ -61,8 +61,9 @@ test: $(STAMP) $(NODE) ## run the whole suite: package tests, the book build, ev
 test-fast: $(STAMP) ## only the package tests (no book build, no browser)
 	$(BIN)/python -m pytest -m "not book and not browser"
 
-bench: $(STAMP) ## time a clean build, a no-op, a prose edit and a code edit; per-page start-up/imports/code; a 90-page projection
+bench: $(STAMP) $(NODE) ## time a clean build, a no-op, a prose edit and a code edit; per-page start-up/imports/code; a 90-page projection; live code's first output
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_live_code.py
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the registry)
 	rm -rf /tmp/m4ml-lock && $(PYTHON) -m venv /tmp/m4ml-lock

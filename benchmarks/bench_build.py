@@ -11,7 +11,7 @@ On a private copy of book/ (the source tree is never touched) it measures:
 
 and reports wall time, the peak resident memory of the whole build process
 tree, and each page's execution time split into kernel start-up, import cells
-and the page's own code (recorded by book/_ext/page_exec.py), with the median,
+and the page's own code (recorded by m4ml_book.page_exec), with the median,
 and a projection of the clean build to 90 pages: the fixed cost plus 90 times
 the measured cost per page. Targets (DEVELOPERS.md): clean build <= 90 s today
 and <= 180 s projected for 90 pages, median page <= 2 s, no page > 8 s, prose
@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 
 import psutil
+
+from m4ml_book import names
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_BOOK = ROOT / "scripts" / "build_book.py"  # what `make book` runs: jupyter-book, minus a slow import
@@ -83,7 +85,7 @@ def executed(log: str) -> int:
 
 def page_times(book: Path) -> dict[str, dict]:
     """Per-page timings of the last execution of every page (start-up, imports, own code)."""
-    path = book / "_build" / ".jupyter_cache" / "m4ml-timings.json"
+    path = book / names.BUILD_DIR / names.CACHE_DIR / names.TIMINGS_FILE
     data = json.loads(path.read_text())
     return {name: rec for name, rec in data.items() if not name.startswith("_")}
 

@@ -35,9 +35,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from m4ml_book import toc
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-import notebook_export  # noqa: E402  (the book's own reading of _toc.yml)
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -154,7 +154,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.html / "index.html").is_file():
         sys.exit(f"{args.html}/index.html is missing: build the book first")
-    pages = notebook_export.toc_pages(ROOT / "book")
+    pages = toc.toc_pages(ROOT / "book")
 
     from playwright.sync_api import sync_playwright
 

@@ -63,11 +63,12 @@ from tornado.web import GZipContentEncoding
 from traitlets import Float, Integer, Unicode
 
 ROOT = Path(__file__).resolve().parents[1]
-JUPYTER_PREFIX = "/_jupyter/"  # Jupyter's base_url: the site owns every other path
-SETTINGS_PATH = "/_live/server.json"
 
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from kernel_zygote import PRELOAD  # noqa: E402  (the libraries the build's kernels preload)
+from m4ml_book import names
+from m4ml_book.kernel_zygote import PRELOAD  # the libraries the build's kernels preload
+
+JUPYTER_PREFIX = names.JUPYTER_PREFIX  # Jupyter's base_url: the site owns every other path
+SETTINGS_PATH = "/" + names.SERVER_SETTINGS_PATH
 
 # Run silently in a spare kernel: imports only; the one helper name is deleted again.
 WARM_CODE = """
@@ -106,7 +107,7 @@ def page_imports(html: Path) -> list[str]:
     """Every module the served pages import: their hidden cells and their notebooks' cells."""
     found = set()
     for page in html.rglob("*.html"):
-        template = re.search(r'<template id="m4ml-live-cells".*?</template>',
+        template = re.search(rf'<template id="{names.LIVE_CELLS_ID}".*?</template>',
                              page.read_text(errors="replace"), re.S)
         for code in re.findall(r"<pre[^>]*>(.*?)</pre>", template.group(0) if template else "", re.S):
             found |= imported_modules(unescape(code))

@@ -1,4 +1,4 @@
-// Typeset the book's formulas at build time, for book/_ext/math_ssr.py.
+// Typeset the book's formulas at build time, for m4ml_book.math_ssr.
 //
 // One process for the whole site. It reads one JSON object from stdin:
 //   {"macros": {name: body, ...}, "fontURL": "...", "items": [[tex, display], ...]}

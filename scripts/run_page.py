@@ -4,7 +4,7 @@
     python scripts/run_page.py --exported book/foundations/probability.md [...]
 
 With --exported, each page is first exported as the notebook a reader downloads
-(book/_ext/notebook_export.py; with the outputs of the last build when there is one, which
+(m4ml_book.notebook_export; with the outputs of the last build when there is one, which
 running replaces) and run alone in an empty temporary directory, with the
 book's toolchain (MyST-NB, Jupyter Book, jupytext, jupyter-cache) made unimportable.
 
@@ -75,14 +75,16 @@ def run_exported(path: Path, timeout: int = 300) -> tuple[bool, float, str]:
     """Export a page as a portable notebook and run it alone, outside the book."""
     import tempfile
 
-    book = next(p for p in path.resolve().parents if (p / "_toc.yml").is_file())
-    sys.path.insert(0, str(book / "_ext"))
-    from notebook_export import LINKS_NAME, export, load_links
+    from m4ml_book import names
+    from m4ml_book.notebook_export import export, load_links
+    from m4ml_book.toc import TOC_FILE
 
+    book = next(p for p in path.resolve().parents if (p / TOC_FILE).is_file())
     page = path.resolve().relative_to(book).with_suffix("").as_posix()
     # With the last build's outputs and links, as the site offers it; running replaces the outputs.
-    build = book / "_build"
-    nb = export(path, build / ".jupyter_cache", page=page, book=book, links=load_links(build / LINKS_NAME))
+    build = book / names.BUILD_DIR
+    nb = export(path, build / names.CACHE_DIR, page=page, book=book,
+                links=load_links(build / names.LINKS_FILE))
     with tempfile.TemporaryDirectory() as workdir:
         target = Path(workdir) / f"{page.replace('/', '-')}.ipynb"
         nbformat.write(nb, target)

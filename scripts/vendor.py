@@ -22,12 +22,12 @@ import sys
 import tarfile
 from pathlib import Path
 
+from m4ml_book import names, patches
+
 ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "node_modules"
 PACKS = NODE_MODULES / ".m4ml-packs"
 VENDOR = ROOT / "book" / "_vendor"
-CDN_REQUIREJS = 'fetch("https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js")'
-LOCAL_REQUIREJS = "fetch(window.thebeRequireJsUrl)"
 
 
 def fail(message: str) -> None:
@@ -77,10 +77,10 @@ def vendor_thebe(tgz: Path) -> None:
                 data = tar.extractfile(member).read()
                 (out / path.name).write_bytes(data)
     index = out / "index.js"
-    text = index.read_text()
-    if text.count(CDN_REQUIREJS) != 1:
-        fail("thebe's index.js no longer fetches require.js from the expected CDN URL; update scripts/vendor.py")
-    index.write_text(text.replace(CDN_REQUIREJS, LOCAL_REQUIREJS))
+    try:
+        index.write_text(patches.patch_thebe_index(index.read_text(), names.THEBE_REQUIREJS_GLOBAL))
+    except ValueError as exc:
+        fail(f"{exc}; update m4ml_book/patches.py")
     stamp.write_text(tgz.name)
 
 

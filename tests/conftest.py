@@ -5,15 +5,17 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from hypothesis import settings
+
+from m4ml_book import toc
 
 # In CI (CI=true) property tests draw the same examples every run, so a landing is never
 # decided by the luck of a random draw; locally they explore new examples each run.
@@ -26,18 +28,14 @@ BOOK = ROOT / "book"
 HTML = BOOK / "_build" / "html"
 
 
-sys.path.insert(0, str(BOOK / "_ext"))
-import notebook_export  # noqa: E402  (the book's own reading of _toc.yml and page headers)
-
-
 def toc_pages() -> list[str]:
     """Every page named in the table of contents, as paths relative to book/ without suffix."""
-    return notebook_export.toc_pages(BOOK)
+    return toc.toc_pages(BOOK)
 
 
 def is_notebook(page: str) -> bool:
     """A page with a jupytext kernelspec header is executed; plain Markdown is not."""
-    return notebook_export.is_notebook(BOOK / f"{page}.md")
+    return toc.is_notebook(toc.page_path(BOOK, page))
 
 
 @pytest.fixture(scope="session")

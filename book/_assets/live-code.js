@@ -1,4 +1,4 @@
-/* Live code for Math4ML (book/_ext/live_code.py explains the design).
+/* Live code for Math4ML (m4ml_book/live_code.py explains the design).
  *
  * "Live Code" in the rocket menu calls initThebeSBT() (sphinx-book-theme), which adds a
  * status button under the title and calls window.initThebe, defined here:
@@ -78,6 +78,23 @@
     });
   }
 
+  // A course JupyterHub: check the reader's server and token before Thebe starts. A name and
+  // token that do not open a server are forgotten, so that reloading the page asks again
+  // (the tab used to keep them, and every later try failed the same way). The page cannot
+  // tell a refused token from a server that is not running: neither answer is readable
+  // from another origin.
+  function hubServer(hub, base, token) {
+    var refused = function () {
+      sessionStorage.removeItem("m4ml-hub-user");
+      sessionStorage.removeItem("m4ml-hub-token");
+      throw new Error("no server of yours on " + hub + " accepts this user name and token; "
+        + "start your server at " + hub + "/hub/home, then reload the page to give them again");
+    };
+    return fetch(base + "api/status", {
+      cache: "no-store", credentials: "omit", headers: { Authorization: "token " + token },
+    }).then(function (r) { if (!r.ok) refused(); }, refused);
+  }
+
   // A published site: _static/live-code/config.json names a BinderHub or a JupyterHub.
   function configuredServer(folder) {
     return getJson(staticUrl("live-code/config.json")).then(function (c) {
@@ -92,8 +109,11 @@
         var user = askOnce("m4ml-hub-user", "Your user name on " + hub + ":");
         var token = askOnce("m4ml-hub-token", "A token from " + hub + "/hub/token (kept in this tab only):");
         if (!user || !token) throw new Error("no JupyterHub user name or token given");
-        return { where: hub, useBinder: false, path: bookPath, serverSettings: {
-          baseUrl: hub + "/user/" + encodeURIComponent(user) + "/", token: token, appendToken: true } };
+        var base = hub + "/user/" + encodeURIComponent(user) + "/";
+        return hubServer(hub, base, token).then(function () {
+          return { where: hub, useBinder: false, path: bookPath, serverSettings: {
+            baseUrl: base, token: token, appendToken: true } };
+        });
       }
       throw needsHelp("none");
     }, function () { throw needsHelp("none"); });

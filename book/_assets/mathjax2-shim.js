@@ -2,7 +2,7 @@
  * (served by the site), so that no MathJax 2 is fetched from a CDN.
  * Thebe loads this file as its `mathjaxUrl`, then calls MathJax.Hub.Config, .Configured
  * and .Queue(["Typeset", MathJax.Hub, element]). Loading it twice is harmless.
- * The book's own formulas are typeset at build time (book/_ext/math_ssr.py), so pages load
+ * The book's own formulas are typeset at build time (m4ml_book.math_ssr), so pages load
  * no MathJax: this shim loads the site's copy, with the book's macros, the first time an
  * output holds TeX delimiters, and never for outputs without any.
  */
@@ -14,7 +14,7 @@
   }
   var root = new URL(document.documentElement.dataset.content_root || "./", document.baseURI);
 
-  // The site's MathJax 3, loaded once, with the macros the build used (math_ssr.py writes them).
+  // The site's MathJax 3, loaded once, with the macros the build used (m4ml_book.math_ssr writes them).
   var loading = null;
   function mathjax3() {
     if (loading) return loading;

@@ -1,4 +1,4 @@
-/* Math4ML: repairs to what a reader meets on the site (book/_ext/reading.py says why).
+/* Math4ML: repairs to what a reader meets on the site (m4ml_book/reading.py says why).
  * Checked in Chromium by tests/test_reading_browser.py. */
 "use strict";
 

@@ -1,5 +1,5 @@
 /* Math4ML: how the site's search ranks its results (Sphinx's html_search_scorer, copied by
- * book/_ext/reading.py into language_data.js, which defines the Scorer of searchtools.js).
+ * m4ml_book/reading.py into language_data.js, which defines the Scorer of searchtools.js).
  *
  * The weights are Sphinx's own. Sphinx gives the same score to every page that has the query
  * word in any of its section titles, and then orders those pages by name, so for "gradient" the

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._validation import check_bool, check_string
+
 __all__ = ["glue", "GLUED"]
 
 #: Every value glued so far in this kernel, by name (outside a book build).
@@ -21,8 +23,8 @@ def glue(name: str, variable: Any, display: bool = True) -> None:
 
     In a book build this is MyST-NB's ``glue``, which also hands the value to the prose.
     """
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string, got {type(name).__name__} {name!r}")
+    check_string(name, "name", min_length=1)
+    display = check_bool(display, "display")
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

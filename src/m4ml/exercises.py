@@ -14,8 +14,17 @@ Pages call them in exercises like this::
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from numbers import Real
 
 import numpy as np
+
+from ._validation import (
+    check_array,
+    check_callable,
+    check_scalar,
+    check_string,
+    describe,
+)
 
 __all__ = ["ExerciseError", "check", "check_function", "diagnose"]
 
@@ -25,12 +34,27 @@ class ExerciseError(AssertionError):
 
 
 def diagnose(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> str | None:
-    """Return a hint describing how ``answer`` differs from ``expected``, or None if it matches."""
+    """Return a hint describing how ``answer`` differs from ``expected``, or None if it matches.
+
+    ``expected`` is the reference (numbers, NaN allowed); ``answer`` is the reader's
+    result, which may be anything: what is wrong with it is the hint.
+
+    Examples
+    --------
+    >>> diagnose([2.0, 4.0], [1.0, 2.0])[:30]
+    'off by a constant factor: your'
+    >>> diagnose(True, True) is None
+    True
+    """
+    if isinstance(expected, (bool, np.bool_)) or getattr(expected, "dtype", None) == bool:
+        expected = np.asarray(expected, dtype=float)     # True/False compare as 1/0
+    want = check_array(expected, "expected", allow_nan=True)
+    rtol = check_scalar(rtol, "rtol", target_type=Real, min_val=0)
+    atol = check_scalar(atol, "atol", target_type=Real, min_val=0)
     try:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
         return f"expected numbers, got {type(answer).__name__}; return a NumPy array or a float"
-    want = np.asarray(expected, dtype=float)
     if got.shape != want.shape:
         if got.T.shape == want.shape and got.ndim == 2 and np.allclose(got.T, want, rtol=rtol, atol=atol):
             return f"your result is the transpose of the expected one (shape {got.shape}, expected {want.shape})"
@@ -60,6 +84,7 @@ def diagnose(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> str
 
 def check(answer, expected, *, name: str = "your answer", rtol: float = 1e-6, atol: float = 1e-9) -> None:
     """Print a confirmation if ``answer`` matches ``expected``; raise :class:`ExerciseError` with a hint otherwise."""
+    check_string(name, "name")
     hint = diagnose(answer, expected, rtol=rtol, atol=atol)
     if hint is not None:
         raise ExerciseError(f"{name} is not right yet: {hint}")
@@ -79,6 +104,14 @@ def check_function(
 
     The hint names the first input on which they disagree.
     """
+    check_callable(func, "func")
+    check_callable(reference, "reference")
+    if name is not None:
+        check_string(name, "name")
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Iterable):
+        raise TypeError(f"inputs must be an iterable of argument tuples, got {describe(inputs)}")
+    rtol = check_scalar(rtol, "rtol", target_type=Real, min_val=0)
+    atol = check_scalar(atol, "atol", target_type=Real, min_val=0)
     label = name or getattr(func, "__name__", "your function")
     count = 0
     for count, args in enumerate(inputs, start=1):

@@ -16,11 +16,22 @@ raises :class:`DataError` naming the problem. None touches the network.
 from ._base import DataError, Dataset, cache_dir
 from .cancer import CANCER_FEATURES, load_cancer
 from .digits import load_digits, load_mnist
-from .genetics import Genotypes, load_genotypes, read_plink, simulate_genotypes
-from .weather import CLEMSON_STATION, fahrenheit_to_celsius, load_weather, read_ghcn_daily
+from .genetics import (
+    Genotypes,
+    impute_mean,
+    load_genotypes,
+    read_plink,
+    simulate_genotypes,
+)
+from .weather import (
+    CLEMSON_STATION,
+    fahrenheit_to_celsius,
+    load_weather,
+    read_ghcn_daily,
+)
 
 __all__ = [
     "CANCER_FEATURES", "CLEMSON_STATION", "DataError", "Dataset", "Genotypes", "cache_dir",
-    "fahrenheit_to_celsius", "load_cancer", "load_digits", "load_genotypes", "load_mnist",
+    "fahrenheit_to_celsius", "impute_mean", "load_cancer", "load_digits", "load_genotypes", "load_mnist",
     "load_weather", "read_ghcn_daily", "read_plink", "simulate_genotypes",
 ]

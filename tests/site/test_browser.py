@@ -1,0 +1,100 @@
+"""The built pages in a real browser: Debian's Chromium driven by Playwright.
+
+Each page is opened from a loopback server. A route guard aborts (and records)
+every request that would leave 127.0.0.1. We check that the math arrives typeset
+(at build time, without errors, with no MathJax in the page), that every image loads, and that the
+console stays free of errors.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import CHROMIUM, LAUNCH_ARGS, is_local, toc_pages  # noqa: F401 (re-exported)
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]
+
+if CHROMIUM is None:
+    pytest.skip(
+        "Debian's chromium is not installed and could not be installed (scripts/ensure_chromium.py "
+        "needs root and apt-get); the browser tests cannot run on this machine",
+        allow_module_level=True,
+    )
+
+
+def test_guard_blocks_other_hosts(page, site_url):
+    page.goto(f"{site_url}/intro.html")  # index.html only redirects here
+    page.evaluate("fetch('https://example.org/x.js').catch(() => null)")
+    page.wait_for_timeout(200)
+    assert any("example.org" in u for u in page.blocked)
+
+
+@pytest.mark.parametrize("name", toc_pages())
+def test_page_in_browser(page, site_url, name):
+    response = page.goto(f"{site_url}/{name}.html", wait_until="load")
+    assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
+    # The formulas arrive typeset (m4ml_book.math_ssr): no MathJax runs in the page.
+    has_math = page.locator("span.math, div.math").count() > 0
+    if has_math:
+        assert page.locator("mjx-container").count() > 0, f"{name}: no typeset formula"
+        assert page.locator("mjx-merror").count() == 0, f"{name}: a formula has a TeX error"
+        leftover = page.evaluate(
+            "Array.from(document.querySelectorAll('span.math, div.math'))"
+            ".filter(e => !e.querySelector('mjx-container')).length"
+        )
+        assert leftover == 0, f"{name}: {leftover} formulas were not typeset"
+    assert page.evaluate("typeof window.MathJax") == "undefined", f"{name}: MathJax was loaded"
+    broken = page.evaluate(
+        "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
+    assert not broken, f"{name}: images failed to load: {broken}"
+    assert not page.blocked, f"{name}: requests to other hosts: {page.blocked}"
+    assert not page.console_errors, f"{name}: console errors: {page.console_errors}"
+
+
+def test_solution_dropdown_opens(page, site_url):
+    page.goto(f"{site_url}/foundations/descriptive_statistics.html")
+    solution = page.locator("details.solution, div.solution").first
+    assert solution.count() == 1
+    if solution.evaluate("e => e.tagName") == "DETAILS":
+        assert not solution.evaluate("e => e.open")
+        solution.locator("summary").click()
+        assert solution.evaluate("e => e.open")
+    else:  # sphinx-togglebutton hides the body until the toggle is clicked
+        body = solution.locator(".solution-content, section").first
+        assert not body.is_visible()
+        solution.locator("button.toggle-button, .toggle-button").first.click()
+        page.wait_for_timeout(300)
+        assert body.is_visible()
+
+
+def test_screenshot_for_humans(page, site_url, tmp_path_factory):
+    """Save a screenshot of one page next to the build, for a human to look at."""
+    page.goto(f"{site_url}/problems/representation.html")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    out = os.path.join(os.path.dirname(__file__), "..", "..", "book", "_build", "screenshot-representation.png")
+    page.screenshot(path=out, full_page=False)
+    assert os.path.getsize(out) > 10_000
+
+
+def test_status_table_sorts_by_a_column(page, site_url):
+    page.goto(f"{site_url}/appendix/status.html")
+    table = page.locator("table.m4ml-status")
+
+    def column(k):
+        return table.evaluate(
+            f"t => Array.from(t.tBodies[0].rows).map(r => r.cells[{k}].textContent.trim())")
+
+    before = column(3)
+    assert before[-1] == table.locator("tr.m4ml-total td").nth(3).inner_text().strip()
+    heading = table.locator("thead th").nth(3)
+    heading.locator("button").click()
+    times = [float(x) for x in column(3)[:-1]]
+    assert times == sorted(times) and heading.get_attribute("aria-sort") == "ascending"
+    heading.locator("button").click()
+    times = [float(x) for x in column(3)[:-1]]
+    assert times == sorted(times, reverse=True) and heading.get_attribute("aria-sort") == "descending"
+    assert column(3)[-1] == before[-1], "the total row must stay last"
+    assert not page.console_errors

@@ -1,0 +1,159 @@
+"""The book's interactive figures in a real browser (Debian's Chromium, Playwright).
+
+For every page whose source calls ``interactive.show`` we open the built page from
+a loopback server, with a route guard that aborts any request to another host, and
+check that: plotly.js comes from the site and only where needed; each figure is
+drawn, is labelled for screen readers, and follows the dark theme; a real mouse
+click and a drag on its slider change what is shown; and the console stays clean.
+We also record the bytes a first visit transfers in book/_build/interactive-page-weight.json
+(the target is at most 2 MB; like the build-time targets it is reported, not asserted).
+
+To try the tests on a build of your own instead of building the book, point
+M4ML_HTML at its html directory, e.g. ``M4ML_HTML=/tmp/me-build/_build/html``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import BOOK, CHROMIUM, toc_pages
+
+from m4ml_book import names
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]
+
+if CHROMIUM is None:
+    pytest.skip("Debian's chromium is not installed (scripts/ensure_chromium.py installs it)",
+                allow_module_level=True)
+
+PLOTLY_JS = f"_static/{names.PLOTLY_JS}"
+FIGURE = f".{names.PLOTLY_FIGURE_CLASS}"
+FIRST_VISIT_BUDGET = 2_000_000  # bytes; the project's target for a first visit of a page
+FIGURE_PAGES = [p for p in toc_pages() if "interactive.show(" in (BOOK / f"{p}.md").read_text(encoding="utf-8")]
+
+
+@pytest.fixture(scope="module")
+def html_dir(built_book) -> Path:
+    return built_book
+
+
+@pytest.fixture(scope="module")
+def site(site_url) -> str:
+    return site_url
+
+
+def open_page(page, site, name):
+    response = page.goto(f"{site}/{name}.html", wait_until="load")
+    assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
+    page.wait_for_function(
+        f"Array.from(document.querySelectorAll('{FIGURE}')).every(d => d.querySelector('.main-svg'))",
+        timeout=15_000)
+    page.evaluate("window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+
+def figure_state(page, index):
+    return page.evaluate(
+        """i => { const gd = document.querySelectorAll('.m4ml-plotly')[i];
+                  return {active: gd._fullLayout.sliders.length ? gd._fullLayout.sliders[0].active : null,
+                          visible: gd.data.map(t => t.visible !== false && t.visible !== 'legendonly'),
+                          font: gd._fullLayout.font.color}; }""", index)
+
+
+def test_there_are_figure_pages():
+    assert len(FIGURE_PAGES) >= 4, f"expected an interactive figure in each chapter, found {FIGURE_PAGES}"
+
+
+def test_plotly_only_where_needed(page, site):
+    page.goto(f"{site}/intro.html")
+    assert page.locator(f"script[src$='{PLOTLY_JS.split('/', 1)[1]}']").count() == 0
+
+
+@pytest.mark.parametrize("name", FIGURE_PAGES)
+def test_figures_draw_and_respond(page, site, name, html_dir):
+    open_page(page, site, name)
+    record_weight(page, site, name, html_dir)
+    head_scripts = page.evaluate(
+        "Array.from(document.head.querySelectorAll('script[src]')).map(s => [s.src, s.defer || s.async])")
+    plotly = [s for s in head_scripts if urlparse(s[0]).path.endswith(PLOTLY_JS)]
+    assert len(plotly) == 1 and not plotly[0][1], (
+        f"{name}: plotly.js should be one blocking script in <head>: {head_scripts}")
+    n_figures = page.locator(FIGURE).count()
+    assert n_figures >= 1
+    for i in range(n_figures):
+        div = page.locator(FIGURE).nth(i)
+        assert div.get_attribute("role") == "img" and len(div.get_attribute("aria-label") or "") >= 20
+        assert div.locator("xpath=ancestor::figure").count() == 1, f"{name}: figure {i} has no caption"
+        assert div.evaluate("d => d.getBoundingClientRect().width") > 300
+        before = figure_state(page, i)
+        if before["active"] is None:
+            continue
+        # A real click on the rail, at the end far from the current state.
+        div.scroll_into_view_if_needed()
+        rail = div.locator(".slider-rail-touch-rect").first.bounding_box()
+        n_steps = len(page.evaluate(
+            f"i => document.querySelectorAll('{FIGURE}')[i]._fullLayout.sliders[0].steps", i))
+        far_right = before["active"] < n_steps / 2
+        x = rail["x"] + rail["width"] * (0.97 if far_right else 0.03)
+        page.mouse.click(x, rail["y"] + rail["height"] / 2)
+        page.wait_for_timeout(300)
+        clicked = figure_state(page, i)
+        assert clicked["active"] != before["active"], f"{name}: clicking the slider did not move it"
+        assert clicked["visible"] != before["visible"], f"{name}: the slider did not change the figure"
+        # A real drag of the grip back across the rail.
+        grip = div.locator(".slider-grip-rect").first.bounding_box()
+        page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
+        page.mouse.down()
+        target = rail["x"] + rail["width"] * (0.4 if far_right else 0.6)
+        page.mouse.move(target, rail["y"] + rail["height"] / 2, steps=8)
+        page.mouse.up()
+        page.wait_for_timeout(300)
+        dragged = figure_state(page, i)
+        assert dragged["active"] != clicked["active"], f"{name}: dragging the slider did not move it"
+        assert dragged["visible"] != clicked["visible"]
+    # The dark theme recolours the text (the page's own switch sets data-theme on <html>).
+    light = figure_state(page, 0)["font"]
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    page.wait_for_timeout(300)
+    dark = figure_state(page, 0)["font"]
+    assert light != dark, f"{name}: the figure's text colour did not follow the dark theme"
+    assert not page.blocked, f"{name}: requests to other hosts: {page.blocked}"
+    assert not page.console_errors, f"{name}: console errors: {page.console_errors}"
+
+
+def gzipped_size(html_dir: Path, path: str) -> int | None:
+    """Bytes of a site file after gzip, as a static host that compresses would send it."""
+    file = html_dir / urlparse(path).path.lstrip("/")
+    return len(gzip.compress(file.read_bytes(), compresslevel=6)) if file.is_file() else None
+
+
+def record_weight(page, site, name, html_dir):
+    """Record what a first visit transfers, raw and gzipped (the target is FIRST_VISIT_BUDGET).
+
+    The test server does not compress, so the raw bytes are what a host without
+    compression would send; real hosts (GitHub Pages, Netlify, nginx defaults for
+    these types) gzip text, which is what the budget is checked against.
+    """
+    page.wait_for_timeout(500)                          # let late requests (fonts, MathJax parts) finish
+    raw, packed = {}, {}
+    for req in page.requests:
+        path = req.url.replace(site, "")
+        raw[path] = req.sizes()["responseBodySize"]
+        packed[path] = gzipped_size(html_dir, path) or raw[path]
+    total_raw, total_gz = sum(raw.values()), sum(packed.values())
+    record = html_dir.parent / "interactive-page-weight.json"
+    weights = json.loads(record.read_text()) if record.exists() else {}
+    weights[name] = {"raw_bytes": total_raw, "gzip_bytes": total_gz, "requests": len(raw),
+                     "plotly_raw_bytes": sum(v for k, v in raw.items() if PLOTLY_JS in k),
+                     "plotly_gzip_bytes": sum(v for k, v in packed.items() if PLOTLY_JS in k),
+                     "largest_raw": sorted(raw.items(), key=lambda kv: -kv[1])[:6]}
+    record.write_text(json.dumps(weights, indent=1))
+    print(f"{name}: first visit {total_raw / 1e6:.2f} MB raw, {total_gz / 1e6:.2f} MB gzipped, "
+          f"{len(raw)} requests")
+    # The budget is a performance target like the build times: measured and reported (this file
+    # and `make bench`), not asserted, so that a growing search index cannot fail the suite.
+    assert total_raw > 0 and PLOTLY_JS in " ".join(raw), f"{name}: the figure page did not load plotly.js"

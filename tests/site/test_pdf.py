@@ -1,0 +1,182 @@
+"""The printed book: `make pdf` builds one PDF through LaTeX, and it reads like the web book.
+
+The PDF is built once per session after the HTML book (`built_book`), so its pages come from the
+execution cache and nothing is executed again. Set M4ML_PDF to an existing PDF to check that
+one instead (e.g. one built with `scripts/build_pdf.py book --path-output /tmp/x`).
+
+Pages are read back with poppler (pdfinfo, pdftotext, pdftoppm); scripts/ensure_tex.py installs
+them with TeX Live when running as root, and these tests are skipped with its message otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BOOK, ROOT, toc_pages
+
+from m4ml_book.toc import page_title, read_toc
+
+pytestmark = pytest.mark.book
+
+PDF = BOOK / "_build" / "latex" / "math4ml.pdf"
+# MyST markup that leaked into print, a LaTeX command printed as text, LaTeX's unresolved "??".
+# (TeX inside code listings, e.g. a docstring's :math:`\\mathbf{x}`, is legitimate and not listed.)
+RAW_MARKUP = [":::{", "```{", "{prf:", "{cite", "{glue", "{numref}", "{ref}", "{doc}", "{math}",
+              "{exercise", "{solution", "\\sphinx", "\\hyperref", "??"]
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = re.sub(r"-\n", "-", text)  # a hyphenated word broken over two lines
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="session")
+def pdf(request) -> Path:
+    if os.environ.get("M4ML_PDF"):
+        path = Path(os.environ["M4ML_PDF"])
+        assert path.is_file(), f"M4ML_PDF={path} does not exist"
+        return path
+    request.getfixturevalue("built_book")  # `make book` first: the PDF reuses its execution cache
+    check = subprocess.run([sys.executable, "scripts/ensure_tex.py", "--quiet"], cwd=ROOT,
+                           capture_output=True, text=True)
+    if check.returncode != 0:
+        pytest.skip(check.stderr.strip() or "TeX Live is not installed")
+    result = subprocess.run(["make", "--no-print-directory", "pdf"], cwd=ROOT, capture_output=True,
+                            text=True, env=dict(os.environ, PYTHON=sys.executable))
+    log = result.stdout + result.stderr
+    (BOOK / "_build" / "last-pdf-build.log").write_text(log)
+    if result.returncode != 0:
+        pytest.fail(f"`make pdf` failed (exit {result.returncode}); end of log:\n{log[-6000:]}")
+    assert "Executing notebook" not in (BOOK / "_build" / "latex-build.log").read_text(), \
+        "`make pdf` re-executed pages that `make book` had just executed"
+    return PDF
+
+
+@pytest.fixture(scope="session")
+def pages(pdf: Path) -> list[str]:
+    """The text of every page (pdftotext separates pages with a form feed)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def page_count(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def toc() -> tuple[list[str], list[str]]:
+    """Part captions and chapter pages (paths under book/) of the table of contents."""
+    contents = read_toc(BOOK)
+    return [part.caption for part in contents.parts], contents.chapters
+
+
+def title_of(page: str) -> str:
+    """The first level-1 heading of a page, as it is printed (MyST markup removed)."""
+    return page_title(BOOK, page)
+
+
+def render(pdf: Path, number: int, tmp_path: Path):
+    """Page `number` (1-based) as an RGB array at 50 dpi."""
+    import numpy as np
+    from PIL import Image
+
+    prefix = tmp_path / f"page-{number}"
+    subprocess.run(["pdftoppm", "-f", str(number), "-l", str(number), "-r", "50", "-png",
+                    "-singlefile", str(pdf), str(prefix)], check=True)
+    return np.asarray(Image.open(f"{prefix}.png").convert("RGB"), dtype=int)
+
+
+def ink(image) -> float:
+    """Fraction of pixels that are not (near) white."""
+    return float((image.mean(axis=2) < 200).mean())
+
+
+def colour_fraction(image, rgb: tuple[int, int, int], tol: int = 12) -> float:
+    return float((abs(image - rgb) <= tol).all(axis=2).mean())
+
+
+def first_page(pages: list[str], pattern: str) -> int:
+    for i, text in enumerate(pages, start=1):
+        if re.search(pattern, text):
+            return i
+    raise AssertionError(f"no page of the PDF matches {pattern!r}")
+
+
+def test_page_count_is_sane(pdf):
+    n_pages = len(toc_pages())
+    count = page_count(pdf)
+    # a page of the book is a few printed pages; far fewer means lost content, far more a runaway
+    assert 3 * n_pages <= count <= 25 * n_pages, f"{count} printed pages for {n_pages} book pages"
+
+
+def test_every_part_and_chapter_title_is_printed(pages):
+    text = _normalise("\n".join(pages))
+    parts, chapters = toc()
+    missing = [p for p in parts if _normalise(p) not in text]
+    missing += [f"{c}: {title_of(c)}" for c in chapters if _normalise(title_of(c)) not in text]
+    assert not missing, f"titles from _toc.yml not found in the PDF's text: {missing}"
+
+
+def test_no_raw_markup_or_unresolved_reference(pages):
+    found = {}
+    for number, text in enumerate(pages, start=1):
+        for token in RAW_MARKUP:
+            if token in text:
+                found.setdefault(token, number)
+    assert not found, f"markup printed as text (token: first page): {found}"
+
+
+def test_exercises_point_to_solutions_collected_per_chapter(pages):
+    text = _normalise("\n".join(pages))
+    exercises = len(re.findall(r"Solution on page \d+", text))
+    solutions = len(re.findall(r"Solution to Exercise \d+(\.\d+)+", text))
+    assert exercises > 0, "no exercise says where its solution is"
+    assert exercises == solutions, f"{exercises} exercises point to a solution, {solutions} solutions printed"
+    assert text.count("Solutions to the exercises") >= 2
+    # solutions come after the exercises, not inside the text
+    first_solution = first_page(pages, r"Solution to Exercise")
+    assert first_page(pages, r"Solution on page") < first_solution
+
+
+def test_bibliography_is_printed(pages):
+    bib = (BOOK / "references.bib").read_text(encoding="utf-8")
+    cited = {key for page in BOOK.rglob("*.md") if "_build" not in page.parts
+             for key in re.findall(r"\{cite[:a-z]*\}`([^`]+)`", page.read_text(encoding="utf-8"))}
+    keys = {k.strip() for group in cited for k in group.split(",")}
+    assert keys, "the book cites nothing"
+    last = _normalise("\n".join(pages[-15:]))
+    years = [re.search(r"@\w+\{" + re.escape(k) + r",.*?year\s*=\s*[{\"]?(\d{4})", bib, re.S) for k in keys]
+    assert "Bibliography" in last
+    for key, year in zip(sorted(keys), years):
+        assert year is None or year.group(1) in last, f"{key}: its year is not in the bibliography"
+
+
+def test_sample_pages_render(pdf, pages, tmp_path):
+    title_page = render(pdf, 1, tmp_path)
+    assert ink(title_page) > 0.002, "the title page is blank"
+
+    theorem = first_page(pages, r"Theorem \d+\.\d+\.\d+ \(")
+    image = render(pdf, theorem, tmp_path)
+    assert ink(image) > 0.02, f"page {theorem} (a theorem) is nearly blank"
+    # the theorem box's title row: the blue set in m4ml_book/latex_pdf.py
+    assert colour_fraction(image, (212, 230, 247)) > 0.002, f"no theorem box drawn on page {theorem}"
+
+    figure = first_page(pages, r"Fig\. \d+\.\d+: ")  # a caption, not a reference
+    image = render(pdf, figure, tmp_path)
+    coloured = float((image.max(axis=2) - image.min(axis=2) > 60).mean())
+    assert coloured > 0.01, f"page {figure} has a caption but no plot"
+
+
+def test_chapter_numbers_match_the_web_book(pages):
+    """Front matter is unnumbered and the appendix lettered, so "Theorem 1.1.1" is the same in both."""
+    text = _normalise("\n".join(pages))
+    assert re.search(r"Theorem 1\.1\.1 \(", text)
+    assert re.search(r"Appendix A|A\.1 ", text), "the appendix chapters are not lettered"
