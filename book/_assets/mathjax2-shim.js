@@ -1,7 +1,10 @@
-/* The MathJax 2 API that Thebe 0.9 calls to typeset live outputs, mapped onto the
- * page's own MathJax 3 (served by the site), so that no MathJax 2 is fetched from a CDN.
+/* The MathJax 2 API that Thebe 0.9 calls to typeset live outputs, mapped onto MathJax 3
+ * (served by the site), so that no MathJax 2 is fetched from a CDN.
  * Thebe loads this file as its `mathjaxUrl`, then calls MathJax.Hub.Config, .Configured
  * and .Queue(["Typeset", MathJax.Hub, element]). Loading it twice is harmless.
+ * The book's own formulas are typeset at build time (m4ml_book.math_ssr), so pages load
+ * no MathJax: this shim loads the site's copy, with the book's macros, the first time an
+ * output holds TeX delimiters, and never for outputs without any.
  */
 (function () {
   "use strict";
@@ -11,21 +14,26 @@
   }
   var root = new URL(document.documentElement.dataset.content_root || "./", document.baseURI);
 
-  // Pages without formulas have no MathJax 3 yet: load the site's copy.
+  // The site's MathJax 3, loaded once, with the macros the build used (m4ml_book.math_ssr writes them).
+  var loading = null;
   function mathjax3() {
-    if (window.MathJax && window.MathJax.startup) {
-      return window.MathJax.startup.promise;
-    }
-    return new Promise(function (resolve, reject) {
-      window.MathJax = {
-        tex: { inlineMath: [["\\(", "\\)"]] },
-        startup: { typeset: false, ready: function () { MathJax.startup.defaultReady(); attach(); resolve(); } },
-      };
-      var script = document.createElement("script");
-      script.src = new URL("_static/mathjax/tex-chtml.js", root).href;
-      script.onerror = function () { reject(new Error("MathJax could not be loaded from the site")); };
-      document.head.appendChild(script);
-    });
+    if (loading) return loading;
+    if (window.MathJax && window.MathJax.startup) return (loading = window.MathJax.startup.promise);
+    loading = fetch(new URL("_static/m4ml-math/tex-macros.json", root).href)
+      .then(function (r) { return r.ok ? r.json() : {}; }, function () { return {}; })
+      .then(function (macros) {
+        return new Promise(function (resolve, reject) {
+          window.MathJax = {
+            tex: { inlineMath: [["\\(", "\\)"]], macros: macros },
+            startup: { typeset: false, ready: function () { MathJax.startup.defaultReady(); attach(); resolve(); } },
+          };
+          var script = document.createElement("script");
+          script.src = new URL("_static/mathjax/tex-chtml.js", root).href;
+          script.onerror = function () { reject(new Error("MathJax could not be loaded from the site")); };
+          document.head.appendChild(script);
+        });
+      });
+    return loading;
   }
 
   // $$..$$, \[..\], \(..\) and $..$ (not \$), in that order of priority.
@@ -54,13 +62,20 @@
     });
   }
 
+  function hasTeX(node) {
+    DELIMITED.lastIndex = 0;
+    return DELIMITED.test(node.nodeValue);
+  }
+
   function typeset(element) {
+    var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    var texts = [];
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      if (!node.parentNode.closest("mjx-container, pre, code, script") && hasTeX(node)) texts.push(node);
+    }
+    if (!texts.length) return Promise.resolve();  // no formula: no MathJax
     return mathjax3().then(function () {
-      var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-      var texts = [];
-      while (walker.nextNode()) {
-        if (!walker.currentNode.parentNode.closest("mjx-container, pre, code, script")) texts.push(walker.currentNode);
-      }
       return Promise.all(texts.map(typesetText));
     }).then(function () {
       MathJax.startup.document.clear();

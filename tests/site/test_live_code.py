@@ -140,10 +140,26 @@ def children(pid: int) -> list[int]:
 def served(tmp_path_factory):
     html = tmp_path_factory.mktemp("site")
     (html / "index.html").write_text("<!doctype html><title>t</title><p>tiny site</p>")
+    (html / "long.html").write_text("<!doctype html><title>t</title>" + "<p>a page of some length</p>\n" * 200)
     server = Served(html)
     yield server
     print(f"serve.py said:\n{server.stop()}")  # shown by pytest when a test failed
     assert not jupyter_alive(server.api), "the Jupyter server outlived `make serve`"
+
+
+def test_the_site_is_gzipped_for_a_browser_that_accepts_it(served):
+    """Pages go compressed to a browser that accepts gzip, as-is to one that does not; not the API."""
+    import gzip
+
+    page = served.proc.args[served.proc.args.index("--html") + 1] + "/long.html"
+    original = Path(page).read_bytes()
+    status, body, headers = request(f"{served.site}/long.html", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") == "gzip", headers
+    assert gzip.decompress(body) == original and len(body) < len(original) / 5
+    status, body, headers = request(f"{served.site}/long.html")
+    assert status == 200 and "Content-Encoding" not in headers and body == original
+    status, body, headers = request(f"{served.api}/api/kernels", headers={**served.auth, "Accept-Encoding": "gzip"})
+    assert status == 200 and "Content-Encoding" not in headers, headers
 
 
 # -- the address printed for the person who started the server -------------------------------------
@@ -550,10 +566,15 @@ def test_live_output_typesets_math_with_the_sites_mathjax(errors, page, live_sit
     open_printed_address(page, live_site)
     start_live_code(page, live_site.site, "preface/how_to_use")
     cell = live_cells(page).nth(1)
-    set_code(page, cell, 'from IPython.display import Math\nMath(r"\\frac{a}{b} + \\sqrt{2}")')
+    # The page's own formulas came typeset from the build: no MathJax until an output needs it.
+    assert page.evaluate("typeof window.MathJax === 'undefined' || !window.MathJax.startup")
+    set_code(page, cell, 'from IPython.display import Math\nMath(r"\\frac{a}{b} + \\sqrt{2} + \\vx")')
     cell.locator(".thebe-run-button").click()
     expect(cell.locator("[data-output] mjx-container")).to_have_count(1, timeout=60_000)
     assert page.locator("mjx-merror").count() == 0
+    assert page.evaluate("Boolean(window.MathJax && window.MathJax.startup)")  # loaded for this output
+    # \vx, the book's macro, is known (MathJax prints an unknown macro's name in red)
+    assert "vx" not in cell.locator("[data-output] mjx-container").text_content()
     assert not page.blocked, f"requests to other hosts: {page.blocked}"
     assert not errors, errors
 
