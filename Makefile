@@ -61,9 +61,10 @@ test: $(STAMP) $(NODE) ## run the whole suite: package tests, the book build, ev
 test-fast: $(STAMP) ## only the package tests (no book build, no browser)
 	$(BIN)/python -m pytest -m "not book and not browser"
 
-bench: $(STAMP) $(NODE) ## time a clean build, a no-op, a prose edit and a code edit; per-page start-up/imports/code; a 90-page projection; live code's first output
+bench: $(STAMP) $(NODE) ## time a clean build, a no-op, a prose edit and a code edit; per-page start-up/imports/code; a 90-page projection; live code's first output; page weights
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_live_code.py
+	$(BIN)/python benchmarks/bench_pages.py
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the registry)
 	rm -rf /tmp/m4ml-lock && $(PYTHON) -m venv /tmp/m4ml-lock
