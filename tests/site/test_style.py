@@ -31,6 +31,42 @@ def test_code_cells_are_short(page):
     assert not long, f"{page}: code cells of {long} lines; move such code into m4ml"
 
 
+#: The width of the content column, in characters of the code font.
+CODE_WIDTH = 79
+#: Cells the reader never sees; a hide-input cell is shown when expanded.
+UNSEEN_TAGS = {"remove-cell", "remove-input"}
+
+
+def long_code_lines(nb_cells) -> list[str]:
+    """`cell N line M (L chars): ...` for each visible code line over CODE_WIDTH."""
+    found = []
+    for number, cell in enumerate(nb_cells, start=1):
+        if cell.cell_type != "code" or UNSEEN_TAGS & set(cell.metadata.get("tags", [])):
+            continue
+        for line_no, line in enumerate(cell.source.splitlines(), start=1):
+            if len(line) > CODE_WIDTH:
+                found.append(f"cell {number} line {line_no} ({len(line)} chars): {line.strip()}")
+    return found
+
+
+def test_long_code_line_detector():
+    page = jupytext.reads(
+        "```{code-cell} ipython3\nx = 1\n" + "y = " + "1 + " * 20 + "1\n```\n\n"
+        "```{code-cell} ipython3\n:tags: [remove-cell]\n" + "#" * 100 + "\n```\n\n"
+        "```{code-cell} ipython3\n:tags: [hide-input]\n" + "z" * 80 + " = 0\n```\n",
+        fmt="md:myst")
+    assert long_code_lines(page.cells) == [
+        "cell 1 line 2 (85 chars): y = " + "1 + " * 20 + "1",
+        "cell 3 line 1 (84 chars): " + "z" * 80 + " = 0"]
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS)
+def test_visible_code_fits_the_content_column(page):
+    """Code the reader sees, solutions included, has lines of at most 79 characters."""
+    long = long_code_lines(cells(page))
+    assert not long, f"{page}: code lines over {CODE_WIDTH} characters:\n  " + "\n  ".join(long)
+
+
 @pytest.mark.parametrize("page", NOTEBOOKS)
 def test_figure_cells_have_caption_name_and_alt(page):
     for cell in cells(page):
