@@ -66,6 +66,31 @@ def test_no_error_or_warning_output_in_pages(built_book):
         assert not errors, f"{page} shows error/stderr output: {errors[0].get_text()[:300]}"
 
 
+NUMPY_SCALAR_REPR = re.compile(r"\bnp\.(?:float|int|uint|bool|complex|str_|bytes_)\w*\(")
+NEGATIVE_ZERO = re.compile(r"(?<![\w.])-0\.(?![0-9])")
+
+
+def printed_number_problems(text: str) -> list[str]:
+    """NumPy 2 scalar reprs (np.float64(2.5)) and negative zeros (-0.) in an output."""
+    return NUMPY_SCALAR_REPR.findall(text) + NEGATIVE_ZERO.findall(text)
+
+
+def test_printed_number_detector():
+    assert printed_number_problems("(np.float64(2120.47), np.int64(3))") == [
+        "np.float64(", "np.int64("]
+    assert printed_number_problems("array([[12., -0.,  0.]])") == ["-0."]
+    assert not printed_number_problems("(2120.47, 3, array([-0.5, 0., -0.01, -10.]))")
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if is_notebook(p)])
+def test_outputs_print_numbers_as_a_student_expects(built_book, page):
+    """use_style sets the print options: no np.float64(...) and no -0. in any output."""
+    doc = soup(built_book, page)
+    found = [(n, problem) for n, out in enumerate(doc.select(".cell_output"))
+             for problem in printed_number_problems(out.get_text())]
+    assert not found, f"{page}: outputs (output number, text) {found}"
+
+
 LOCAL_SCHEMES = {"", "data", "mailto", "javascript"}
 RESOURCE_ATTRS = [("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
                   ("source", "src"), ("video", "src"), ("audio", "src"), ("object", "data")]

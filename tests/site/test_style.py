@@ -33,6 +33,78 @@ def test_code_cells_are_short(page):
     assert not long, f"{page}: code cells of {long} lines; move such code into m4ml"
 
 
+#: The width of the content column, in characters of the code font.
+CODE_WIDTH = 79
+#: Cells the reader never sees; a hide-input cell is shown when expanded.
+UNSEEN_TAGS = {"remove-cell", "remove-input"}
+
+
+def long_code_lines(nb_cells) -> list[str]:
+    """`cell N line M (L chars): ...` for each visible code line over CODE_WIDTH."""
+    found = []
+    for number, cell in enumerate(nb_cells, start=1):
+        if cell.cell_type != "code" or UNSEEN_TAGS & set(cell.metadata.get("tags", [])):
+            continue
+        for line_no, line in enumerate(cell.source.splitlines(), start=1):
+            if len(line) > CODE_WIDTH:
+                found.append(f"cell {number} line {line_no} ({len(line)} chars): {line.strip()}")
+    return found
+
+
+def test_long_code_line_detector():
+    page = jupytext.reads(
+        "```{code-cell} ipython3\nx = 1\n" + "y = " + "1 + " * 20 + "1\n```\n\n"
+        "```{code-cell} ipython3\n:tags: [remove-cell]\n" + "#" * 100 + "\n```\n\n"
+        "```{code-cell} ipython3\n:tags: [hide-input]\n" + "z" * 80 + " = 0\n```\n",
+        fmt="md:myst")
+    assert long_code_lines(page.cells) == [
+        "cell 1 line 2 (85 chars): y = " + "1 + " * 20 + "1",
+        "cell 3 line 1 (84 chars): " + "z" * 80 + " = 0"]
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS)
+def test_visible_code_fits_the_content_column(page):
+    """Code the reader sees, solutions included, has lines of at most 79 characters."""
+    long = long_code_lines(cells(page))
+    assert not long, f"{page}: code lines over {CODE_WIDTH} characters:\n  " + "\n  ".join(long)
+
+
+def included_lines(page: str) -> list[tuple[str, int, str]]:
+    """(file, line number, line) of the package code a page shows with literalinclude."""
+    import ast
+
+    md = BOOK / f"{page}.md"
+    shown = []
+    for m in re.finditer(r"```\{literalinclude\} (\S+)\n((?::[^\n]*\n)*)", md.read_text(encoding="utf-8")):
+        path = (md.parent / m.group(1)).resolve()
+        options = dict(re.findall(r"^:(\S+):[ \t]*(.*)$", m.group(2), re.M))
+        assert set(options) <= {"pyobject", "start-at", "language", "caption", "name",
+                                 "emphasize-lines"}, \
+            f"{page}: literalinclude options {sorted(options)} are not checked by this test"
+        lines = path.read_text(encoding="utf-8").split("\n")
+        first, last = 1, len(lines)
+        if "pyobject" in options:
+            *outer, name = options["pyobject"].split(".")
+            nodes = [n for n in ast.walk(ast.parse("\n".join(lines)))
+                     if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name]
+            assert nodes, f"{page}: no {options['pyobject']} in {path.name}"
+            node = nodes[0]
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            last = node.end_lineno
+        if "start-at" in options:
+            first = next(n for n in range(first, last + 1) if options["start-at"] in lines[n - 1])
+        shown += [(path.name, n, lines[n - 1]) for n in range(first, last + 1)]
+    return shown
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_included_package_code_fits_the_content_column(page):
+    """Package code shown with literalinclude obeys the width of visible code too."""
+    long = [f"{name}:{n} ({len(line)} chars): {line.strip()}"
+            for name, n, line in included_lines(page) if len(line) > CODE_WIDTH]
+    assert not long, f"{page}: included lines over {CODE_WIDTH} characters:\n  " + "\n  ".join(long)
+
+
 @pytest.mark.parametrize("page", NOTEBOOKS)
 def test_figure_cells_have_caption_name_and_alt(page):
     for cell in cells(page):

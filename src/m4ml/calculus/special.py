@@ -84,10 +84,10 @@ def logsumexp(z, *, axis: int = -1):
 
         \\log \\sum_{k=1}^{K} e^{z_k} = m + \\log \\sum_{k=1}^{K} e^{z_k - m},
 
-    and the sum on the right lies in :math:`[1, K]`, so neither the exponentials
-    nor the logarithm can overflow or return :math:`-\\infty`. The result
-    satisfies :math:`m \\le \\operatorname{lse}(\\mathbf{z}) \\le m + \\log K`:
-    log-sum-exp is a smooth maximum.
+    and the sum on the right lies in :math:`[1, K]`, so neither the
+    exponentials nor the logarithm can overflow or return :math:`-\\infty`. The
+    result satisfies :math:`m \\le \\operatorname{lse}(\\mathbf{z}) \\le m +
+    \\log K`: log-sum-exp is a smooth maximum.
 
     Parameters
     ----------
@@ -112,12 +112,14 @@ def logsumexp(z, *, axis: int = -1):
 
     Examples
     --------
-    >>> logsumexp([1000.0, 1000.0])   # 1000 + log 2; the literal formula overflows
+    >>> # 1000 + log 2; the literal formula overflows
+    >>> logsumexp([1000.0, 1000.0])
     1000.6931471805599
     """
     z, axis = _scores_and_axis(z, axis)
     m, e = _shifted_exp(z, axis)
-    result = np.squeeze(m + np.log(np.sum(e, axis=axis, keepdims=True)), axis=axis)
+    log_sum = np.log(np.sum(e, axis=axis, keepdims=True))
+    result = np.squeeze(m + log_sum, axis=axis)
     return float(result) if result.ndim == 0 else result
 
 

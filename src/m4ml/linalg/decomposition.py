@@ -24,13 +24,14 @@ class PCAResult(NamedTuple):
 def pca(X, *, k: int = 2) -> PCAResult:
     """Principal component analysis through the SVD of the centred data.
 
-    With the centred data :math:`\\tilde{\\mathbf{X}} = \\mathbf{X} - \\mathbf{1}\\bar{\\mathbf{x}}^\\top
-    = \\mathbf{U}\\boldsymbol{\\Sigma}\\mathbf{V}^\\top`, the principal directions are the
-    first ``k`` rows of :math:`\\mathbf{V}^\\top` and the scores are
-    :math:`\\tilde{\\mathbf{X}}\\mathbf{V}_k`. Component :math:`i` explains the share
-    :math:`\\sigma_i^2 / \\sum_j \\sigma_j^2` of the total variance. Signs of
-    components are fixed so that the largest-magnitude loading is positive,
-    which makes results reproducible across LAPACK builds.
+    With the centred data :math:`\\tilde{\\mathbf{X}} = \\mathbf{X} -
+    \\mathbf{1}\\bar{\\mathbf{x}}^\\top =
+    \\mathbf{U}\\boldsymbol{\\Sigma}\\mathbf{V}^\\top`, the principal
+    directions are the first ``k`` rows of :math:`\\mathbf{V}^\\top` and the
+    scores are :math:`\\tilde{\\mathbf{X}}\\mathbf{V}_k`. Component :math:`i`
+    explains the share :math:`\\sigma_i^2 / \\sum_j \\sigma_j^2` of the total
+    variance. Signs of components are fixed so that the largest-magnitude
+    loading is positive, which makes results reproducible across LAPACK builds.
 
     Parameters
     ----------
@@ -42,12 +43,14 @@ def pca(X, *, k: int = 2) -> PCAResult:
     X = check_array(X, "X", ndim=2, min_rows=2)
     k = check_scalar(k, "k", target_type=Integral, min_val=1)
     if k > min(X.shape):
-        raise ValueError(f"k must be at most min(N, D) = {min(X.shape)}, got {k}")
+        raise ValueError(
+            f"k must be at most min(N, D) = {min(X.shape)}, got {k}")
     mean = X.mean(axis=0)
     Xc = X - mean
     if Xc.shape[0] < Xc.shape[1]:
-        # Wide data (e.g. genotypes): factor the transpose, Xc^T = U' S V'^T, so
-        # Xc = V' S U'^T and the right singular vectors are the columns of U'.
+        # Wide data (e.g. genotypes): factor the transpose,
+        # Xc^T = U' S V'^T, so Xc = V' S U'^T and the right singular vectors
+        # are the columns of U'.
         Ut, s, _ = np.linalg.svd(Xc.T, full_matrices=False)
         Vt = Ut.T[:k]
     else:

@@ -104,7 +104,8 @@ def squared_distances(X, C) -> np.ndarray:
     return _squared_distances(X, C)
 
 
-def _squared_distances(X: np.ndarray, C: np.ndarray, x_sq: np.ndarray | None = None) -> np.ndarray:
+def _squared_distances(X: np.ndarray, C: np.ndarray,
+                       x_sq: np.ndarray | None = None) -> np.ndarray:
     if x_sq is None:
         x_sq = np.einsum("nd,nd->n", X, X)  # squared norms of the rows
     c_sq = np.einsum("kd,kd->k", C, C)
@@ -202,13 +203,15 @@ def hamming_matrix(A) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of int64, shape (N, N)
-        Symmetric, with zero diagonal; entry ``(i, j)`` is ``hamming(A[i], A[j])``.
+        Symmetric, with zero diagonal; entry ``(i, j)`` is ``hamming(A[i],
+        A[j])``.
     """
     A = _as_symbol_matrix(A, "A")
     n_rows, length = A.shape
     symbols = np.unique(A)
     if len(symbols) > _MAX_ONE_HOT_SYMBOLS:
-        return np.stack([np.count_nonzero(A != row, axis=1) for row in A]).astype(np.int64)
+        counts = [np.count_nonzero(A != row, axis=1) for row in A]
+        return np.stack(counts).astype(np.int64)
     agree = np.zeros((n_rows, n_rows))
     for s in symbols:
         E = (A == s).astype(np.float64)  # indicator of symbol s, (N, M)
@@ -217,7 +220,8 @@ def hamming_matrix(A) -> np.ndarray:
 
 
 def edit_distance(s, t) -> int:
-    r"""Levenshtein distance: fewest substitutions, insertions and deletions turning ``s`` into ``t``.
+    r"""Levenshtein distance: fewest substitutions, insertions and deletions
+    turning ``s`` into ``t``.
 
     Dynamic programming over the table :math:`D_{ij} = d_E(s_{:i}, t_{:j})`
     of distances between the first :math:`i` symbols of ``s`` and the first
@@ -237,7 +241,8 @@ def edit_distance(s, t) -> int:
     Parameters
     ----------
     s, t : str or 1-D array_like
-        Sequences of any lengths: strings, or arrays of numbers, booleans or strings.
+        Sequences of any lengths: strings, or arrays of numbers, booleans or
+        strings.
 
     Returns
     -------
@@ -255,8 +260,10 @@ def edit_distance(s, t) -> int:
     for i in range(1, len(x) + 1):
         c = np.empty_like(row)
         c[0] = i  # D[i, 0] = i: delete the first i symbols of s
-        c[1:] = np.minimum(row[1:] + 1, row[:-1] + (x[i - 1] != y))  # deletion, substitution
-        row = np.minimum.accumulate(c - j) + j  # insertions chain along the row
+        # deletion, substitution
+        c[1:] = np.minimum(row[1:] + 1, row[:-1] + (x[i - 1] != y))
+        # insertions chain along the row
+        row = np.minimum.accumulate(c - j) + j
     return int(row[-1])
 
 

@@ -100,10 +100,12 @@ class Hyperplane:
         return float(out) if X.ndim == 1 else out
 
     def signed_distance(self, X) -> np.ndarray | float:
-        r"""Signed distance :math:`(\mathbf{w}^\top\mathbf{x} - b)/\lVert\mathbf{w}\rVert` to the hyperplane.
+        r"""Signed distance :math:`(\mathbf{w}^\top\mathbf{x} -
+        b)/\lVert\mathbf{w}\rVert` to the hyperplane.
 
-        Its absolute value is the Euclidean distance from :math:`\mathbf{x}` to the nearest
-        point of :math:`H`; it is positive on the side that :math:`\mathbf{w}` points to.
+        Its absolute value is the Euclidean distance from :math:`\mathbf{x}` to
+        the nearest point of :math:`H`; it is positive on the side that
+        :math:`\mathbf{w}` points to.
 
         Parameters
         ----------
@@ -154,31 +156,37 @@ def perpendicular_bisector(a, c) -> Hyperplane:
     return Hyperplane(c - a, float(c @ c - a @ a) / 2)
 
 
-def gram_schmidt(A, *, modified: bool = True, tol: float = 1e-10) -> np.ndarray:
+def gram_schmidt(A, *, modified: bool = True,
+                 tol: float = 1e-10) -> np.ndarray:
     """Orthonormalise the columns of ``A`` by the Gram-Schmidt process.
 
-    For :math:`j = 1, \\dots, K`, column :math:`\\mathbf{a}_j` loses its components
-    along the earlier directions and the remainder is scaled to length 1:
+    For :math:`j = 1, \\dots, K`, column :math:`\\mathbf{a}_j` loses its
+    components along the earlier directions and the remainder is scaled to
+    length 1:
 
     .. math::
 
-        \\mathbf{v}_j = \\mathbf{a}_j - \\sum_{i<j} (\\mathbf{q}_i^\\top\\mathbf{a}_j)\\,\\mathbf{q}_i,
-        \\qquad \\mathbf{q}_j = \\mathbf{v}_j / \\lVert\\mathbf{v}_j\\rVert .
+        \\mathbf{v}_j = \\mathbf{a}_j - \\sum_{i<j}
+        (\\mathbf{q}_i^\\top\\mathbf{a}_j)\\,\\mathbf{q}_i, \\qquad
+        \\mathbf{q}_j = \\mathbf{v}_j / \\lVert\\mathbf{v}_j\\rVert .
 
-    The result :math:`\\mathbf{Q}` has orthonormal columns, and its first :math:`j`
-    columns span the same subspace as the first :math:`j` columns of ``A``, for every
-    :math:`j`. It is the :math:`\\mathbf{Q}` of the QR factorisation
-    :math:`\\mathbf{A} = \\mathbf{Q}\\mathbf{R}` whose :math:`\\mathbf{R}` has a positive diagonal.
+    The result :math:`\\mathbf{Q}` has orthonormal columns, and its first
+    :math:`j` columns span the same subspace as the first :math:`j` columns of
+    ``A``, for every :math:`j`. It is the :math:`\\mathbf{Q}` of the QR
+    factorisation :math:`\\mathbf{A} = \\mathbf{Q}\\mathbf{R}` whose
+    :math:`\\mathbf{R}` has a positive diagonal.
 
     The *classical* variant (``modified=False``) computes all coefficients
-    :math:`\\mathbf{q}_i^\\top\\mathbf{a}_j` from the original column. The *modified*
-    variant subtracts one direction at a time and takes each coefficient from the
-    partly reduced vector, :math:`\\mathbf{v} \\leftarrow \\mathbf{v} - (\\mathbf{q}_i^\\top\\mathbf{v})\\,\\mathbf{q}_i`.
-    Both agree in exact arithmetic; in floating point the loss of orthogonality
+    :math:`\\mathbf{q}_i^\\top\\mathbf{a}_j` from the original column. The
+    *modified* variant subtracts one direction at a time and takes each
+    coefficient from the partly reduced vector, :math:`\\mathbf{v} \\leftarrow
+    \\mathbf{v} - (\\mathbf{q}_i^\\top\\mathbf{v})\\,\\mathbf{q}_i`. Both agree
+    in exact arithmetic; in floating point the loss of orthogonality
     :math:`\\lVert\\mathbf{Q}^\\top\\mathbf{Q} - \\mathbf{I}\\rVert` grows like
-    :math:`\\kappa(\\mathbf{A})^2\\,u` for the classical and like :math:`\\kappa(\\mathbf{A})\\,u` for the
-    modified variant (:math:`u` the unit roundoff). For accurate work prefer the
-    Householder QR of ``numpy.linalg.qr``, whose loss is of order :math:`u`.
+    :math:`\\kappa(\\mathbf{A})^2\\,u` for the classical and like
+    :math:`\\kappa(\\mathbf{A})\\,u` for the modified variant (:math:`u` the
+    unit roundoff). For accurate work prefer the Householder QR of
+    ``numpy.linalg.qr``, whose loss is of order :math:`u`.
 
     Parameters
     ----------
@@ -188,21 +196,24 @@ def gram_schmidt(A, *, modified: bool = True, tol: float = 1e-10) -> np.ndarray:
         Use modified (default) or classical Gram-Schmidt.
     tol : float
         Relative tolerance for linear dependence: column :math:`j` counts as
-        dependent on the columns before it when :math:`\\lVert\\mathbf{v}_j\\rVert \\le`
-        ``tol`` :math:`\\lVert\\mathbf{a}_j\\rVert`, that is when its distance to their
+        dependent on the columns before it when
+        :math:`\\lVert\\mathbf{v}_j\\rVert \\le` ``tol``
+        :math:`\\lVert\\mathbf{a}_j\\rVert`, that is when its distance to their
         span is at most ``tol`` times its length.
 
     Returns
     -------
     numpy.ndarray, shape (N, K)
-        :math:`\\mathbf{Q}` with :math:`\\mathbf{Q}^\\top\\mathbf{Q} = \\mathbf{I}_K` (up to rounding).
+        :math:`\\mathbf{Q}` with :math:`\\mathbf{Q}^\\top\\mathbf{Q} =
+        \\mathbf{I}_K` (up to rounding).
 
     Raises
     ------
     ValueError
-        If ``A`` is not 2-D, has no columns or more columns than rows, has a zero
-        column, or has a column that is linearly dependent on the earlier ones
-        within ``tol``. Dependent columns are reported, never silently dropped.
+        If ``A`` is not 2-D, has no columns or more columns than rows, has a
+        zero column, or has a column that is linearly dependent on the earlier
+        ones within ``tol``. Dependent columns are reported, never silently
+        dropped.
 
     Examples
     --------
@@ -217,13 +228,15 @@ def gram_schmidt(A, *, modified: bool = True, tol: float = 1e-10) -> np.ndarray:
     if K == 0 or K > N:
         raise ValueError(
             f"A must have between 1 and N = {N} columns, got shape {A.shape}"
-            + (f": {K} vectors in R^{N} are linearly dependent" if K > N else "")
+            + (f": {K} vectors in R^{N} are linearly dependent"
+               if K > N else "")
         )
     col_max = np.abs(A).max(axis=0)
     if np.any(col_max == 0):
-        raise ValueError(f"A has zero column(s) {np.flatnonzero(col_max == 0)[:5].tolist()}")
-    # Scaling a column by a power of 2 is exact and leaves Q unchanged; it keeps
-    # the squares inside the norms from overflowing or underflowing.
+        zero = np.flatnonzero(col_max == 0)[:5].tolist()
+        raise ValueError(f"A has zero column(s) {zero}")
+    # Scaling a column by a power of 2 is exact and leaves Q unchanged; it
+    # keeps the squares inside the norms from overflowing or underflowing.
     A = A / 2.0 ** np.floor(np.log2(col_max))
     Q = np.empty_like(A)
     for j in range(K):
@@ -265,11 +278,15 @@ def cosine_similarity(A, B=None):
 
     .. math::
 
-        S_{nm} = \\frac{\\mathbf{a}_n^\\top\\mathbf{b}_m}{\\lVert\\mathbf{a}_n\\rVert\\,\\lVert\\mathbf{b}_m\\rVert} \\in [-1, 1].
+        S_{nm} =
+        \\frac{\\mathbf{a}_n^\\top\\mathbf{b}_m}
+        {\\lVert\\mathbf{a}_n\\rVert\\,\\lVert\\mathbf{b}_m\\rVert}
+        \\in [-1, 1].
 
     All pairs are computed at once: with the rows scaled to length 1 (matrices
-    :math:`\\mathbf{U}_A`, :math:`\\mathbf{U}_B`), :math:`\\mathbf{S} = \\mathbf{U}_A\\mathbf{U}_B^\\top`.
-    Scaling a row by a positive number does not change its similarities.
+    :math:`\\mathbf{U}_A`, :math:`\\mathbf{U}_B`), :math:`\\mathbf{S} =
+    \\mathbf{U}_A\\mathbf{U}_B^\\top`. Scaling a row by a positive number does
+    not change its similarities.
 
     Parameters
     ----------
@@ -292,7 +309,8 @@ def cosine_similarity(A, B=None):
 
     Examples
     --------
-    >>> cosine_similarity([1.0, 0.0], [[2.0, 0.0], [1.0, 1.0], [0.0, -3.0]]).round(4)
+    >>> B = [[2.0, 0.0], [1.0, 1.0], [0.0, -3.0]]
+    >>> cosine_similarity([1.0, 0.0], B).round(4)
     array([1.    , 0.7071, 0.    ])
     """
     A = check_array(A, "A", ndim=(1, 2))
@@ -303,7 +321,8 @@ def cosine_similarity(A, B=None):
         B = check_array(B, "B", ndim=(1, 2))
         if B.shape[-1] != A.shape[-1]:
             raise ValueError(
-                f"A and B must have the same number of columns, got shapes {A.shape} and {B.shape}"
+                "A and B must have the same number of columns, got shapes "
+                f"{A.shape} and {B.shape}"
             )
         UB = _unit_rows(B, "B")
     S = np.clip(UA @ UB.T, -1.0, 1.0)  # rounding can push |S| a hair above 1

@@ -88,16 +88,19 @@ def gram_matrix(X, Y=None) -> np.ndarray:
 
 
 def rbf_kernel(X, Y=None, *, length_scale) -> np.ndarray:
-    """Gaussian (RBF) kernel matrix between the rows of ``X`` and the rows of ``Y``.
+    """Gaussian (RBF) kernel matrix between the rows of ``X`` and the rows of
+    ``Y``.
 
     .. math::
 
-        K_{nm} = \\exp\\Bigl(-\\frac{\\lVert \\mathbf{x}_n - \\mathbf{y}_m \\rVert^2}{2\\ell^2}\\Bigr),
+        K_{nm} = \\exp\\Bigl(-\\frac{\\lVert \\mathbf{x}_n - \\mathbf{y}_m
+        \\rVert^2}{2\\ell^2}\\Bigr),
 
     computed from the matrix of squared distances
-    :math:`\\lVert\\mathbf{x}_n\\rVert^2 + \\lVert\\mathbf{y}_m\\rVert^2 - 2\\,\\mathbf{x}_n^\\top\\mathbf{y}_m`
-    (:func:`m4ml.linalg.distances.squared_distances`, clipped at 0), so the only
-    :math:`O(NMD)` work is one matrix product. This is scikit-learn's
+    :math:`\\lVert\\mathbf{x}_n\\rVert^2 + \\lVert\\mathbf{y}_m\\rVert^2 -
+    2\\,\\mathbf{x}_n^\\top\\mathbf{y}_m`
+    (:func:`m4ml.linalg.distances.squared_distances`, clipped at 0), so the
+    only :math:`O(NMD)` work is one matrix product. This is scikit-learn's
     ``rbf_kernel`` with ``gamma`` :math:`= 1/(2\\ell^2)`.
 
     With ``Y=None`` the squared distances of ``X`` to itself are made exactly
@@ -131,15 +134,17 @@ def rbf_kernel(X, Y=None, *, length_scale) -> np.ndarray:
         positive number.
     """
     X, Y = _check_pair(X, Y)
-    length_scale = check_scalar(length_scale, "length_scale", target_type=Real, min_val=0, include_boundaries="neither")
+    length_scale = check_scalar(length_scale, "length_scale",
+                                target_type=Real, min_val=0,
+                                include_boundaries="neither")
     if Y is None:
         d2 = _symmetrize(squared_distances(X, X))
         np.fill_diagonal(d2, 0.0)
     else:
         d2 = squared_distances(X, Y)
-    # Divide twice rather than by length_scale**2, which underflows to 0 for tiny
-    # length scales. A quotient that overflows is +inf, and exp(-inf) = 0 is the
-    # right kernel value for a pair infinitely many length scales apart.
+    # Divide twice rather than by length_scale**2, which underflows to 0 for
+    # tiny length scales. A quotient that overflows is +inf, and exp(-inf) = 0
+    # is the right kernel value for a pair infinitely many length scales apart.
     with np.errstate(over="ignore"):
         scaled = d2 / length_scale / (2.0 * length_scale)
     return np.exp(-scaled)

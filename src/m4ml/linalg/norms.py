@@ -40,14 +40,16 @@ def _check_p(p: Any, *, minimum: float = 1.0) -> float:
 
 
 def _lp(a: np.ndarray, p: float, axis: int) -> np.ndarray:
-    """(sum |a|^p)^(1/p) along ``axis`` for any p > 0 or inf, without checks."""
+    """(sum |a|^p)^(1/p) along ``axis`` for any p > 0 or inf, without
+    checks."""
     a = np.abs(a)
     if p == np.inf:
         return a.max(axis=axis)
     if p == 1:
         return a.sum(axis=axis)
-    # Factor out the largest entry m, ||a||_p = m ||a / m||_p, so that a**p cannot
-    # overflow or underflow (think of 1e200 ** 2); a zero vector has norm 0.
+    # Factor out the largest entry m, ||a||_p = m ||a / m||_p, so that a**p
+    # cannot overflow or underflow (think of 1e200 ** 2); a zero vector has
+    # norm 0.
     m = a.max(axis=axis, keepdims=True)
     scaled = np.divide(a, m, out=np.zeros_like(a), where=m > 0)
     return np.squeeze(m, axis=axis) * np.sum(scaled**p, axis=axis) ** (1 / p)

@@ -97,7 +97,8 @@ def objective(X, labels, C) -> float:
 
 
 def _assign(X, C, previous=None, x_sq=None):
-    """Labels of the nearest centroids and the squared distances to them (see :func:`assign`)."""
+    """Labels of the nearest centroids and the squared distances to them (see
+    :func:`assign`)."""
     d2 = _squared_distances(X, C, x_sq)  # (N, K)
     labels = np.argmin(d2, axis=1)
     rows = np.arange(len(X))
@@ -108,11 +109,14 @@ def _assign(X, C, previous=None, x_sq=None):
 
 
 def _update_centroids(X, labels, C):
-    """Cluster means, with empty clusters re-seeded (see :func:`update_centroids`)."""
+    """Cluster means, with empty clusters re-seeded (see
+    :func:`update_centroids`)."""
     k = C.shape[0]
-    one_hot = labels[:, None] == np.arange(k)[None, :]  # (N, K) membership matrix
+    # (N, K) membership matrix
+    one_hot = labels[:, None] == np.arange(k)[None, :]
     counts = one_hot.sum(axis=0)
-    sums = one_hot.T.astype(X.dtype) @ X  # (K, D): the sum of the rows in each cluster
+    # (K, D): the sum of the rows in each cluster
+    sums = one_hot.T.astype(X.dtype) @ X
     new = C.copy()
     filled = counts > 0
     new[filled] = sums[filled] / counts[filled, None]

@@ -47,8 +47,10 @@ def nearest_centroid_fit(X, y) -> Centroids:
     return Centroids(centroids, classes)
 
 
-def nearest_centroid_predict(X, centroids, classes, *, p: float = 2) -> np.ndarray:
-    """Predict :math:`f(\\mathbf{x}) = \\arg\\min_k \\lVert\\mathbf{x} - \\boldsymbol{\\mu}_k\\rVert_p` for each row of ``X``.
+def nearest_centroid_predict(X, centroids, classes, *,
+                             p: float = 2) -> np.ndarray:
+    """Predict :math:`f(\\mathbf{x}) = \\arg\\min_k \\lVert\\mathbf{x} -
+    \\boldsymbol{\\mu}_k\\rVert_p` for each row of ``X``.
 
     Parameters
     ----------
@@ -72,5 +74,6 @@ def nearest_centroid_predict(X, centroids, classes, *, p: float = 2) -> np.ndarr
     centroids = check_array(centroids, "centroids", ndim=2, min_rows=1)
     centroids = check_array(centroids, "centroids", shape=(None, X.shape[1]))
     classes = check_labels(classes, "classes", n_samples=len(centroids))
-    dist = p_norm(X[:, None, :] - centroids[None, :, :], p=p, axis=-1)  # (M, K)
+    # (M, K)
+    dist = p_norm(X[:, None, :] - centroids[None, :, :], p=p, axis=-1)
     return classes[np.argmin(dist, axis=1)]

@@ -187,8 +187,10 @@ def _hidden_derivative(A: np.ndarray, activation: str) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- the network
 
-def _forward(params: Params, X: np.ndarray, activation: str) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The forward pass on checked inputs: the logits Z^(L) and the input of every layer."""
+def _forward(params: Params, X: np.ndarray,
+             activation: str) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The forward pass on checked inputs: the logits Z^(L) and the input of
+    every layer."""
     A = X
     activations = [A]                      # A^(0) = X, A^(1), ..., A^(L-1)
     for layer in params[:-1]:
@@ -223,20 +225,26 @@ def loss(params, X, y, *, activation: str = "tanh") -> float:
 
 
 def backward(params, X, y, *, activation: str = "tanh") -> Params:
-    """Gradients of :func:`loss` with respect to every weight and bias (reverse mode).
+    """Gradients of :func:`loss` with respect to every weight and bias (reverse
+    mode).
 
     With :math:`\\mathbf{Y}` the one-hot labels, the error signal
-    :math:`\\boldsymbol{\\Delta}^{(l)}=\\partial L/\\partial\\mathbf{Z}^{(l)}` starts at
-    :math:`\\boldsymbol{\\Delta}^{(L)}=(\\mathbf{P}-\\mathbf{Y})/N` and moves backwards:
+    :math:`\\boldsymbol{\\Delta}^{(l)}=\\partial L/\\partial\\mathbf{Z}^{(l)}`
+    starts at :math:`\\boldsymbol{\\Delta}^{(L)}=(\\mathbf{P}-\\mathbf{Y})/N`
+    and moves backwards:
 
     .. math::
 
-        \\frac{\\partial L}{\\partial\\mathbf{W}^{(l)}} = \\boldsymbol{\\Delta}^{(l)\\top}\\mathbf{A}^{(l-1)},\\quad
-        \\frac{\\partial L}{\\partial\\mathbf{b}^{(l)}} = \\boldsymbol{\\Delta}^{(l)\\top}\\mathbf{1},\\quad
-        \\boldsymbol{\\Delta}^{(l-1)} = \\big(\\boldsymbol{\\Delta}^{(l)}\\mathbf{W}^{(l)}\\big)\\odot
+        \\frac{\\partial L}{\\partial\\mathbf{W}^{(l)}} =
+        \\boldsymbol{\\Delta}^{(l)\\top}\\mathbf{A}^{(l-1)},\\quad
+        \\frac{\\partial L}{\\partial\\mathbf{b}^{(l)}} =
+        \\boldsymbol{\\Delta}^{(l)\\top}\\mathbf{1},\\quad
+        \\boldsymbol{\\Delta}^{(l-1)} =
+        \\big(\\boldsymbol{\\Delta}^{(l)}\\mathbf{W}^{(l)}\\big)\\odot
         \\varphi'\\big(\\mathbf{Z}^{(l-1)}\\big).
 
-    Returns a list of ``{"W": dW, "b": db}`` dicts, each shaped like its parameter.
+    Returns a list of ``{"W": dW, "b": db}`` dicts, each shaped like its
+    parameter.
     """
     params, X, activation = _check_inputs(params, X, activation)
     logits, activations = _forward(params, X, activation)
@@ -246,11 +254,14 @@ def backward(params, X, y, *, activation: str = "tanh") -> Params:
     delta[np.arange(N), y] -= 1.0          # P - Y, without forming Y
     delta /= N                             # the loss is a mean over the batch
     grads = []
-    for i in reversed(range(len(params))):  # params[i] is layer l = i + 1, with input A^(l-1)
+    # params[i] is layer l = i + 1, with input A^(l-1)
+    for i in reversed(range(len(params))):
         A_prev = activations[i]
         grads.append({"W": delta.T @ A_prev, "b": delta.sum(axis=0)})
-        if i > 0:                          # the error signal of the layer below
-            delta = (delta @ params[i]["W"]) * _hidden_derivative(A_prev, activation)
+        # the error signal of the layer below
+        if i > 0:
+            delta = ((delta @ params[i]["W"])
+                     * _hidden_derivative(A_prev, activation))
     return grads[::-1]
 
 

@@ -36,8 +36,10 @@ def _check_armijo_args(initial_step, shrink, c, max_backtracks):
     return initial_step, shrink, c, max_backtracks
 
 
-def _armijo(f, x, fx, gx, direction, initial_step, shrink, c, max_backtracks) -> LineSearchResult:
-    """The Armijo loop; ``fx`` is f(x), known to the caller. ``n_fev`` counts the trial points only."""
+def _armijo(f, x, fx, gx, direction, initial_step, shrink, c,
+            max_backtracks) -> LineSearchResult:
+    """The Armijo loop; ``fx`` is f(x), known to the caller. ``n_fev`` counts
+    the trial points only."""
     slope = float(np.vdot(gx, direction))
     step, n_fev = initial_step, 0
     with np.errstate(over="ignore", invalid="ignore"):

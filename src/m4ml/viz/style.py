@@ -63,9 +63,56 @@ _STYLE = {
 
 
 def use_style() -> None:
-    """Apply the book's figure style and NumPy print options (idempotent)."""
+    """Apply the book's look for figures and printed numbers (idempotent).
+
+    Figures get the book's Matplotlib style. Printed numbers read as a student
+    expects: NumPy scalars print as plain numbers (``2120.47``, not
+    ``np.float64(2120.47)``, as NumPy 1.25 printed them), floats show at most
+    four decimals with small values suppressed, and an array never shows a
+    negative zero: an entry that prints as zero (``-0.0`` itself, or a tiny
+    negative rounding error such as ``-1e-17``) prints as ``0.``. Every page
+    calls this once, in its hidden set-up cell, and so do the exported
+    notebooks and the live-code kernels, which run that cell.
+    """
     mpl.rcParams.update(_STYLE)
-    np.set_printoptions(precision=4, suppress=True, linewidth=88)
+    np.set_printoptions(
+        precision=4,
+        suppress=True,
+        linewidth=88,
+        legacy="1.25",
+        override_repr=_array_repr_without_negative_zero,
+    )
+
+
+def _without_negative_zero(arr: np.ndarray) -> np.ndarray:
+    """``arr`` with every entry that prints as zero replaced by ``+0.0``.
+
+    Only real floating arrays change. Under ``suppress=True`` NumPy prints an
+    array in positional notation unless its largest magnitude reaches 1e8,
+    and an entry smaller than half a unit in the last printed decimal then
+    prints as ``-0.`` or ``0.``; such entries become ``+0.0``. Outside that
+    case only exact negative zeros change.
+    """
+    if arr.dtype.kind != "f" or arr.size == 0:
+        return arr
+    options = np.get_printoptions()
+    finite = arr[np.isfinite(arr)]
+    shown_zero = arr == 0
+    positional = finite.size == 0 or np.max(np.abs(finite)) < 1e8
+    if options["suppress"] and positional:
+        with np.errstate(all="ignore"):
+            shown_zero |= np.round(arr, options["precision"]) == 0
+    if not np.any(shown_zero & np.signbit(arr)):
+        return arr
+    return np.where(shown_zero, np.zeros((), dtype=arr.dtype), arr)
+
+
+def _array_repr_without_negative_zero(arr: np.ndarray) -> str:
+    """NumPy's own ``repr`` of ``arr``, after :func:`_without_negative_zero`."""
+    with np.printoptions(override_repr=None):
+        if type(arr) is not np.ndarray:
+            return np.array_repr(arr)
+        return np.array_repr(_without_negative_zero(arr))
 
 
 def image_grid(
