@@ -61,7 +61,8 @@ EQNO = re.compile(r'^\s*<span class="eqno">.*?</span>', re.S)
 
 # The scripts dropped from every page, written exactly as the theme and Sphinx write them.
 MATHJAX_SCRIPT = re.compile(
-    r'\s*<script>window\.MathJax = .*?</script>|\s*<script defer="defer" src="[./]*_static/mathjax/tex-chtml\.js[^"]*"></script>'
+    r'\s*<script>window\.MathJax = .*?</script>'
+    r'|\s*<script defer="defer" src="[./]*_static/mathjax/tex-chtml\.js[^"]*"></script>'
 )
 FONTAWESOME_SCRIPT = re.compile(r'\s*<script defer src="[./]*_static/scripts/fontawesome\.js[^"]*"></script>')
 SEARCH_SCRIPTS = re.compile(
@@ -234,7 +235,8 @@ def finish_site(app: Sphinx, exception) -> None:
         new = FONTAWESOME_SCRIPT.sub("", new)
         if page.name != "search.html" or page.parent != outdir:
             new = SEARCH_SCRIPTS.sub("", new)
-        link = f'<link rel="stylesheet" type="text/css" href="{_relative_static(page, outdir)}{STATIC_DIR}/{CSS_NAME}" />'
+        href = f"{_relative_static(page, outdir)}{STATIC_DIR}/{CSS_NAME}"
+        link = f'<link rel="stylesheet" type="text/css" href="{href}" />'
         if "<mjx-container" in new and link not in new:
             new = new.replace("</head>", f"    {link}\n  </head>", 1)
         if new != text:
@@ -263,7 +265,8 @@ PRIVATE_GLYPH = re.compile(r'"\\([ef][0-9a-f]{3})"')
 FA_FONTS = ("fa-solid-900", "fa-regular-400", "fa-brands-400")
 ICON_DIR = "m4ml-icons"
 SEARCH_ICON_IN_FLOW = (".bd-search .fa-solid.fa-magnifying-glass{position:static;margin-right:.5em}"
-                       "#pst-search-dialog[open] form.bd-search .fa-magnifying-glass{font-size:var(--pst-font-size-icon)}")
+                       "#pst-search-dialog[open] form.bd-search .fa-magnifying-glass"
+                       "{font-size:var(--pst-font-size-icon)}")
 
 
 def _theme_static() -> Path:

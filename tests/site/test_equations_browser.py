@@ -2,9 +2,9 @@
 
 Every page of the built book is opened at two viewport widths, 1280 px (a laptop, with both
 sidebars) and 1000 px (the right-hand contents hidden), and measured in the light and the dark
-theme once its fonts have loaded (the formulas are typeset at build time, m4ml_book.math_ssr). Solutions and hidden code cells
-are opened first, so that the equations inside them are measured too. A displayed equation
-(``mjx-container[display="true"]``) is cut off when its typeset formula is wider than its box,
+theme once its fonts have loaded (the formulas are typeset at build time, m4ml_book.math_ssr).
+Solutions and hidden code cells are opened first, so that the equations inside them are measured
+too. A displayed equation (``mjx-container[display="true"]``) is cut off when its typeset formula is wider than its box,
 which then clips it or scrolls sideways with no hint that it does; when it reaches past the
 article's content area; or when its equation number is drawn over it. An inline formula is cut
 off when it is wider than the line, where the theme clips it; and TeX that never became a

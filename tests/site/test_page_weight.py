@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BOOK, CHROMIUM, toc_pages
 from m4ml_book import math_ssr
+
+from conftest import BOOK, CHROMIUM, toc_pages
 
 MB = 1_000_000
 BUDGET = {False: 1 * MB, True: 2 * MB}  # by "the page has an interactive figure"

@@ -84,7 +84,8 @@ LINE_BREAKS = r"""() => {
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
     const el = text.parentElement;
-    if (el.closest('pre, code, .math, mjx-container, script, style, h1, h2, h3, h4, h5, h6, .cell_output, svg')) continue;
+    const skipped = 'pre, code, .math, mjx-container, script, style, h1, h2, h3, h4, h5, h6, .cell_output, svg';
+    if (el.closest(skipped)) continue;
     for (const match of text.data.matchAll(number)) {
       numbers += 1;
       const range = document.createRange();
@@ -263,7 +264,8 @@ def search(page, site_url, query: str) -> list[dict]:
     page.wait_for_function("document.querySelector('#search-results .search-summary')"
                            " && document.querySelector('#search-results .search-summary').textContent", timeout=20_000)
     n = page.locator("#search-results ul.search > li").count()
-    page.wait_for_function(f"document.querySelectorAll('#search-results ul.search > li p.context').length >= {min(n, 8)}",
+    snippets = "document.querySelectorAll('#search-results ul.search > li p.context').length"
+    page.wait_for_function(f"{snippets} >= {min(n, 8)}",
                            timeout=20_000)
     return page.evaluate("""Array.from(document.querySelectorAll('#search-results ul.search > li')).map(li => ({
         href: li.querySelector('a').getAttribute('href'),

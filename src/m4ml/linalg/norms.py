@@ -56,7 +56,8 @@ def _lp(a: np.ndarray, p: float, axis: int) -> np.ndarray:
 
 
 def p_norm(x, p: float = 2, *, axis: int = -1):
-    """The p-norm :math:`\\lVert\\mathbf{x}\\rVert_p = (\\sum_d |x_d|^p)^{1/p}`, or :math:`\\max_d |x_d|` for ``p=np.inf``.
+    """The p-norm :math:`\\lVert\\mathbf{x}\\rVert_p = (\\sum_d |x_d|^p)^{1/p}`, or
+    :math:`\\max_d |x_d|` for ``p=np.inf``.
 
     Parameters
     ----------
@@ -90,7 +91,8 @@ def p_norm(x, p: float = 2, *, axis: int = -1):
 
 
 def unit_ball_points(p: float, *, n: int = 401) -> np.ndarray:
-    """Points on the unit circle :math:`\\{\\mathbf{x} \\in \\mathbb{R}^2 : \\lVert\\mathbf{x}\\rVert_p = 1\\}`, in order.
+    """Points on the unit circle
+    :math:`\\{\\mathbf{x} \\in \\mathbb{R}^2 : \\lVert\\mathbf{x}\\rVert_p = 1\\}`, in order.
 
     The direction :math:`\\mathbf{u} = (\\cos\\theta, \\sin\\theta)` at each of
     ``n`` equally spaced angles :math:`\\theta \\in [0, 2\\pi]` is rescaled to
