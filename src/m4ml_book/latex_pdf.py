@@ -113,6 +113,8 @@ def unicode_to_latex() -> str:
 def configure_latex(app: Sphinx, config: Config) -> None:
     """Undo sphinx-jupyterbook-latex's engine, class and preamble (it runs at config-inited)."""
     config.latex_engine = "pdflatex"
+    # sphinx-jupyterbook-latex replaces it at builder-inited; restore_numbering puts it back
+    app.m4ml_numfig_secnum_depth = config.numfig_secnum_depth
     config.latex_domain_indices = False  # sphinx-proof's index would list raw labels (thm-...)
     config.latex_theme = THEME
     cls = str(Path(app.confdir, CLASS_FILE))
@@ -157,6 +159,8 @@ def box_of(node: nodes.Element) -> str | None:
 def restyle_boxes(app: Sphinx) -> None:
     if app.builder.name != "latex":
         return
+    # number blocks, figures and equations per chapter, as the web book does
+    patches.restore_numfig_secnum_depth(app, app.m4ml_numfig_secnum_depth)
     patches.patch_find_parent()
     patches.restyle_latex_boxes(app, box_of)
 
@@ -180,9 +184,29 @@ class BookStructure(SphinxPostTransform):
         if not _is_root(self.app, self.document):
             return
         self.number_parts()
+        self.set_proofs()
         self.collect_solutions()
         self.fix_exercise_refs()
         self.fit_wide_tables()
+
+    def set_proofs(self) -> None:
+        """Set each proof as the class's ``mlproof``: "Proof." starts its text, no title bar.
+
+        sphinx-proof makes a proof an admonition without a title (its text starts with
+        "Proof. "), which Sphinx's LaTeX writer prints as a box whose title is the first
+        paragraph's ``\\sphinxAtStartPar``: an empty grey bar. The web book shows no title.
+        """
+        from sphinx_proof.nodes import proof_node
+
+        for proof in list(self.document.findall(proof_node)):
+            body = []
+            for child in proof.children:
+                is_box = isinstance(child, nodes.admonition) and "proof" in child["classes"]
+                body.extend(child.children if is_box else [child])
+            body = [child.deepcopy() for child in body]
+            if body and isinstance(body[-1], nodes.paragraph):
+                body[-1] += nodes.raw("", r"\mlqed{}", format="latex")
+            proof.replace_self([_raw(r"\begin{mlproof}"), *body, _raw(r"\end{mlproof}")])
 
     def fit_wide_tables(self, line_chars: int = 90, cap: int = 40) -> None:
         """Give a table too wide for the page proportional, wrapping columns.
