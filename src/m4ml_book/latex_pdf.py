@@ -130,6 +130,13 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     preamble += ("\\makeatletter\\renewenvironment{sphinxthebibliography}[1]{\\begingroup"
                  "\\let\\chapter\\@gobbletwo\\begin{thebibliography}{#1}}"
                  "{\\end{thebibliography}\\endgroup}\\makeatother\n")
+    # Figures, tables and equations numbered per chapter ("Fig. 3.11", "(3.6)"), as on the web.
+    # Sphinx's LaTeX writer counts the parts as the top level and would drop the chapter from
+    # these numbers for numfig_secnum_depth 1; \thechapter keeps the appendix's letters.
+    preamble += ("\\makeatletter\\AtBeginDocument{\\def\\mlchapterprefix{\\ifnum\\c@chapter>\\z@"
+                 "\\thechapter.\\fi}\\renewcommand\\thefigure{\\mlchapterprefix\\arabic{figure}}"
+                 "\\renewcommand\\thetable{\\mlchapterprefix\\arabic{table}}"
+                 "\\renewcommand\\theequation{\\mlchapterprefix\\arabic{equation}}}\\makeatother\n")
     elements["preamble"] = preamble
     elements.setdefault("papersize", "a4paper")
     elements.setdefault("pointsize", "11pt")

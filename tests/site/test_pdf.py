@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,98 @@ def test_chapter_numbers_match_the_web_book(pages):
     text = _normalise("\n".join(pages))
     assert re.search(r"Theorem 1\.1\.1 \(", text)
     assert re.search(r"Appendix A|A\.1 ", text), "the appendix chapters are not lettered"
+
+
+# ----------------------------------------------------------------------------- one numbering
+BLOCK_KINDS = ("Theorem", "Lemma", "Proposition", "Corollary", "Definition", "Example",
+               "Algorithm", "Exercise")
+# Labelled blocks that must be among those compared (the issue's example is Cauchy–Schwarz).
+MUST_COMPARE = {"lem-descriptive-statistics-cauchy-schwarz", "thm-inner-products-cauchy-schwarz"}
+
+
+PLAIN = set(string.ascii_letters + string.digits + " .,;:!?'\"()-–—/%") | {
+    chr(c) for c in range(0xC0, 0x100)}
+
+
+def leading_words(text: str, count: int = 7) -> str:
+    """The first `count` words of `text` up to its first character that the PDF may print
+    differently (a formula, a superscript, a symbol); '' when fewer than 3 words remain."""
+    text = _normalise(text).strip()
+    cut = next((i for i, c in enumerate(text) if c not in PLAIN), len(text))
+    words = text[:cut].split()[:count] if cut == len(text) else text[:cut].split()[:-1][:count]
+    return " ".join(words) if len(words) >= 3 else ""
+
+
+def _text_before_math(element) -> str:
+    pieces = []
+    for piece in element.descendants:
+        if getattr(piece, "name", None) and "math" in (piece.get("class") or []):
+            break
+        if isinstance(piece, str) and not any("math" in (p.get("class") or []) for p in piece.parents
+                                              if getattr(p, "get", None)):
+            pieces.append(str(piece))
+    return "".join(pieces) + "\u2200"  # a formula (or the end) stops the words
+
+
+def web_numbers(html: Path) -> list[dict]:
+    """Numbered blocks and figures of the web book: page, id, kind, number and the words that
+    follow the number (a block's title, else its first words; a figure's caption)."""
+    from bs4 import BeautifulSoup
+
+    found = []
+    for page in read_toc(BOOK).pages:
+        soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        for div in soup.select("div.admonition[id]"):
+            title = div.find("p", class_="admonition-title", recursive=False)
+            number = title and title.find("span", class_="caption-number")
+            if not number or "solution" in div["class"]:
+                continue
+            kind, _, value = number.get_text().strip().partition(" ")
+            if kind not in BLOCK_KINDS:
+                continue
+            rest = _normalise(title.get_text()[len(number.get_text()):]).strip()
+            if title.find(class_="math"):
+                continue  # formulas print differently in the PDF's text
+            if not rest:
+                body = div.find("p", class_=lambda c: c != "admonition-title")
+                rest = leading_words(_text_before_math(body)) if body else ""
+            if rest:
+                found.append(dict(page=page, id=div["id"], kind=kind, number=value, words=rest))
+        for figure in soup.select("figure[id]"):
+            number = figure.find("span", class_="caption-number")
+            text = figure.find("span", class_="caption-text")
+            words = leading_words(_text_before_math(text)) if text else ""
+            if number and words:
+                found.append(dict(page=page, id=figure["id"], kind="Fig.",
+                                  number=number.get_text().strip().split(" ", 1)[1], words=words))
+    return found
+
+
+def test_blocks_and_figures_have_the_web_books_numbers(built_book, pdf):
+    """A theorem, exercise or figure has one number: "Theorem 3.15" on the web is Theorem 3.15
+    in print. Every numbered block whose title (or first words) and every figure whose caption
+    prints as plain text is found in the PDF after its number, and only after that number."""
+    # reading order (no -layout): a superscript stays inside its line
+    text = _normalise(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                     text=True, check=True).stdout)
+    blocks = web_numbers(built_book)
+    compared, wrong = [], []
+    for block in blocks:
+        if sum(other["kind"] == block["kind"] and other["words"].startswith(block["words"])
+               for other in blocks) > 1:
+            continue  # two blocks of one kind that start alike cannot be told apart by text
+        # a figure's caption follows "Fig. 3.11: "; a list opens some exercises ("1. ")
+        sep = r":? " if block["kind"] == "Fig." else r" (?:1\. |\(a\) )?"
+        pattern = (re.escape(block["kind"]) + r" ([0-9A-Z]+(?:\.[0-9]+)*)" + sep
+                   + re.escape(block["words"]))
+        printed = set(re.findall(pattern, text))
+        compared.append(block)
+        if printed != {block["number"]}:
+            wrong.append(f'{block["page"]}#{block["id"]}: web {block["kind"]} {block["number"]}, '
+                         f"PDF {sorted(printed) or 'not found'}")
+    assert not wrong, f"{len(wrong)} of {len(compared)} numbers differ:\n" + "\n".join(wrong)
+    assert MUST_COMPARE <= {b["id"] for b in compared}
+    chapters = {b["number"].split(".")[0] for b in compared if "." in b["number"]}
+    kinds = {b["kind"] for b in compared}
+    assert len(compared) >= 10 and len(chapters) >= 4, (len(compared), chapters)
+    assert {"Theorem", "Definition", "Exercise", "Fig."} <= kinds, kinds
