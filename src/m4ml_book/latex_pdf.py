@@ -181,6 +181,16 @@ def _raw(tex: str) -> nodes.raw:
     return nodes.raw("", tex + "\n", format="latex")
 
 
+# The web book numbers the figures, tables and equations of unnumbered pages (front matter and
+# appendix alike) in one sequence without a chapter ("Fig. 1" in the introduction, "Fig. 2" in
+# the appendix). The PDF keeps the front matter's counts and continues them in the appendix.
+COUNTERS = ("figure", "table", "equation")
+SAVE_FRONT_COUNTS = r"\edef\mlfrontcounts{%s}" % "".join(
+    r"\noexpand\setcounter{%s}{\the\value{%s}}" % (c, c) for c in COUNTERS)
+APPENDIX_COUNTS = "".join(r"\counterwithout{%s}{chapter}" % c for c in COUNTERS) + (
+    r"\providecommand{\mlfrontcounts}{}\mlfrontcounts")
+
+
 class BookStructure(SphinxPostTransform):
     """Numbering of front matter and appendix; solutions at the end of each chapter."""
 
@@ -280,7 +290,7 @@ class BookStructure(SphinxPostTransform):
             if numbered and not seen_numbered:
                 seen_numbered = True
                 if front:
-                    section.insert(0, _raw(r"\setcounter{secnumdepth}{\mlsecnumdepth}"))
+                    section.insert(0, _raw(r"\setcounter{secnumdepth}{\mlsecnumdepth}" + SAVE_FRONT_COUNTS))
             elif not numbered and not seen_numbered:
                 if not front:
                     section.insert(0, _raw(r"\providecommand{\mlsecnumdepth}{}\edef\mlsecnumdepth"
@@ -288,7 +298,7 @@ class BookStructure(SphinxPostTransform):
                 front = True
             elif not numbered and not appendix_started:
                 appendix_started = True
-                section.insert(0, _raw(r"\appendix"))
+                section.insert(0, _raw(r"\appendix" + APPENDIX_COUNTS))
 
     def _chapters(self) -> set[str]:
         return set(read_toc(Path(self.app.srcdir)).chapters)
