@@ -314,3 +314,29 @@ def test_proofs_print_as_on_the_web(built_book, pdf):
     assert len(checked) >= 20 and not missing, f"not printed: {missing}"
     assert re.search(r"Lemma 1\.1 \(Cauchy–Schwarz inequality\) .{0,200}? Proof\. If b = 0 both "
                      r"sides are 0\.", text)
+
+
+def test_equations_have_the_web_books_numbers(built_book, pdf):
+    """Every numbered equation of the web book, "(3.6)", is (3.6) in print: LaTeX's own number
+    for it, from the .aux file the PDF's references are printed from, and in the PDF's text."""
+    from bs4 import BeautifulSoup
+
+    aux = pdf.with_suffix(".aux").read_text(encoding="utf-8", errors="replace")
+    printed = dict(re.findall(r"\\newlabel\{equation:([^}]+)\}\{\{([^}]*)\}", aux))
+    text = _normalise(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                     text=True, check=True).stdout)
+    web, wrong = {}, []
+    for page in read_toc(BOOK).pages:
+        soup = BeautifulSoup((built_book / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        for block in soup.select("div.math[id^=equation-]"):
+            number = block.find("span", class_="eqno")
+            if number is None:
+                continue
+            key = f'{page}:{block["id"].removeprefix("equation-")}'
+            web[key] = number.get_text().strip().strip("#").strip("()")
+            if printed.get(key) != web[key] or f"({web[key]})" not in text:
+                wrong.append(f"{key}: web ({web[key]}), PDF ({printed.get(key)})")
+    assert len(web) >= 20 and len({n.split(".")[0] for n in web.values()}) >= 4, web
+    assert not wrong, "\n".join(wrong)
+    # and LaTeX numbers no equation that the web book leaves unnumbered
+    assert len(printed) == len(web), sorted(set(printed) - set(web))
