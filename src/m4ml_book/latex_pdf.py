@@ -11,7 +11,10 @@ LaTeX builder only,
 * defines the book's TeX macros from ``mathjax3_config`` (one definition, in ``_config.yml``,
   serves the web and the PDF) and the few non-ASCII characters pdflatex must be told about;
 * gives theorems, definitions, examples, exercises and solutions boxes of their own kind,
-  and sets proofs as an indented block ending with a square;
+  and sets proofs as an indented block that opens with "Proof." and ends with a square;
+* numbers theorems, exercises, figures and equations per chapter, as the web book does
+  ("Theorem 3.15", "Fig. 3.11", "(3.6)"), where sphinx-jupyterbook-latex would number them
+  per section;
 * leaves the parts that the table of contents does not number (the front matter) unnumbered,
   and letters the chapters of the parts after the numbered ones (the appendix), so that the
   PDF's chapter, section, figure and theorem numbers are the web book's;
@@ -185,9 +188,9 @@ def _raw(tex: str) -> nodes.raw:
 # appendix alike) in one sequence without a chapter ("Fig. 1" in the introduction, "Fig. 2" in
 # the appendix). The PDF keeps the front matter's counts and continues them in the appendix.
 COUNTERS = ("figure", "table", "equation")
-SAVE_FRONT_COUNTS = r"\edef\mlfrontcounts{%s}" % "".join(
-    r"\noexpand\setcounter{%s}{\the\value{%s}}" % (c, c) for c in COUNTERS)
-APPENDIX_COUNTS = "".join(r"\counterwithout{%s}{chapter}" % c for c in COUNTERS) + (
+SAVE_FRONT_COUNTS = r"\edef\mlfrontcounts{" + "".join(
+    rf"\noexpand\setcounter{{{c}}}{{\the\value{{{c}}}}}" for c in COUNTERS) + "}"
+APPENDIX_COUNTS = "".join(rf"\counterwithout{{{c}}}{{chapter}}" for c in COUNTERS) + (
     r"\providecommand{\mlfrontcounts}{}\mlfrontcounts")
 
 
@@ -290,7 +293,8 @@ class BookStructure(SphinxPostTransform):
             if numbered and not seen_numbered:
                 seen_numbered = True
                 if front:
-                    section.insert(0, _raw(r"\setcounter{secnumdepth}{\mlsecnumdepth}" + SAVE_FRONT_COUNTS))
+                    section.insert(0, _raw(r"\setcounter{secnumdepth}{\mlsecnumdepth}"
+                                           + SAVE_FRONT_COUNTS))
             elif not numbered and not seen_numbered:
                 if not front:
                     section.insert(0, _raw(r"\providecommand{\mlsecnumdepth}{}\edef\mlsecnumdepth"

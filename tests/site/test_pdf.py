@@ -242,14 +242,16 @@ def web_numbers(html: Path) -> list[dict]:
                 body = div.find("p", class_=lambda c: c != "admonition-title")
                 rest = leading_words(_text_before_math(body)) if body else ""
             if rest:
-                found.append(dict(page=page, id=div["id"], kind=kind, number=value, words=rest))
+                found.append({"page": page, "id": div["id"], "kind": kind, "number": value,
+                              "words": rest})
         for figure in soup.select("figure[id]"):
             number = figure.find("span", class_="caption-number")
             text = figure.find("span", class_="caption-text")
             words = leading_words(_text_before_math(text)) if text else ""
             if number and words:
-                found.append(dict(page=page, id=figure["id"], kind="Fig.",
-                                  number=number.get_text().strip().split(" ", 1)[1], words=words))
+                found.append({"page": page, "id": figure["id"], "kind": "Fig.",
+                              "number": number.get_text().strip().split(" ", 1)[1],
+                              "words": words})
     return found
 
 
