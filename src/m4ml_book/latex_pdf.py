@@ -11,7 +11,10 @@ LaTeX builder only,
 * defines the book's TeX macros from ``mathjax3_config`` (one definition, in ``_config.yml``,
   serves the web and the PDF) and the few non-ASCII characters pdflatex must be told about;
 * gives theorems, definitions, examples, exercises and solutions boxes of their own kind,
-  and sets proofs as an indented block ending with a square;
+  and sets proofs as an indented block that opens with "Proof." and ends with a square;
+* numbers theorems, exercises, figures and equations per chapter, as the web book does
+  ("Theorem 3.15", "Fig. 3.11", "(3.6)"), where sphinx-jupyterbook-latex would number them
+  per section;
 * leaves the parts that the table of contents does not number (the front matter) unnumbered,
   and letters the chapters of the parts after the numbered ones (the appendix), so that the
   PDF's chapter, section, figure and theorem numbers are the web book's;
@@ -113,6 +116,8 @@ def unicode_to_latex() -> str:
 def configure_latex(app: Sphinx, config: Config) -> None:
     """Undo sphinx-jupyterbook-latex's engine, class and preamble (it runs at config-inited)."""
     config.latex_engine = "pdflatex"
+    # sphinx-jupyterbook-latex replaces it at builder-inited; restore_numbering puts it back
+    app.m4ml_numfig_secnum_depth = config.numfig_secnum_depth
     config.latex_domain_indices = False  # sphinx-proof's index would list raw labels (thm-...)
     config.latex_theme = THEME
     cls = str(Path(app.confdir, CLASS_FILE))
@@ -128,6 +133,13 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     preamble += ("\\makeatletter\\renewenvironment{sphinxthebibliography}[1]{\\begingroup"
                  "\\let\\chapter\\@gobbletwo\\begin{thebibliography}{#1}}"
                  "{\\end{thebibliography}\\endgroup}\\makeatother\n")
+    # Figures, tables and equations numbered per chapter ("Fig. 3.11", "(3.6)"), as on the web.
+    # Sphinx's LaTeX writer counts the parts as the top level and would drop the chapter from
+    # these numbers for numfig_secnum_depth 1; \thechapter keeps the appendix's letters.
+    preamble += ("\\makeatletter\\AtBeginDocument{\\def\\mlchapterprefix{\\ifnum\\c@chapter>\\z@"
+                 "\\thechapter.\\fi}\\renewcommand\\thefigure{\\mlchapterprefix\\arabic{figure}}"
+                 "\\renewcommand\\thetable{\\mlchapterprefix\\arabic{table}}"
+                 "\\renewcommand\\theequation{\\mlchapterprefix\\arabic{equation}}}\\makeatother\n")
     elements["preamble"] = preamble
     elements.setdefault("papersize", "a4paper")
     elements.setdefault("pointsize", "11pt")
@@ -157,6 +169,8 @@ def box_of(node: nodes.Element) -> str | None:
 def restyle_boxes(app: Sphinx) -> None:
     if app.builder.name != "latex":
         return
+    # number blocks, figures and equations per chapter, as the web book does
+    patches.restore_numfig_secnum_depth(app, app.m4ml_numfig_secnum_depth)
     patches.patch_find_parent()
     patches.restyle_latex_boxes(app, box_of)
 
@@ -170,6 +184,16 @@ def _raw(tex: str) -> nodes.raw:
     return nodes.raw("", tex + "\n", format="latex")
 
 
+# The web book numbers the figures, tables and equations of unnumbered pages (front matter and
+# appendix alike) in one sequence without a chapter ("Fig. 1" in the introduction, "Fig. 2" in
+# the appendix). The PDF keeps the front matter's counts and continues them in the appendix.
+COUNTERS = ("figure", "table", "equation")
+SAVE_FRONT_COUNTS = r"\edef\mlfrontcounts{" + "".join(
+    rf"\noexpand\setcounter{{{c}}}{{\the\value{{{c}}}}}" for c in COUNTERS) + "}"
+APPENDIX_COUNTS = "".join(rf"\counterwithout{{{c}}}{{chapter}}" for c in COUNTERS) + (
+    r"\providecommand{\mlfrontcounts}{}\mlfrontcounts")
+
+
 class BookStructure(SphinxPostTransform):
     """Numbering of front matter and appendix; solutions at the end of each chapter."""
 
@@ -180,9 +204,29 @@ class BookStructure(SphinxPostTransform):
         if not _is_root(self.app, self.document):
             return
         self.number_parts()
+        self.set_proofs()
         self.collect_solutions()
         self.fix_exercise_refs()
         self.fit_wide_tables()
+
+    def set_proofs(self) -> None:
+        """Set each proof as the class's ``mlproof``: "Proof." starts its text, no title bar.
+
+        sphinx-proof makes a proof an admonition without a title (its text starts with
+        "Proof. "), which Sphinx's LaTeX writer prints as a box whose title is the first
+        paragraph's ``\\sphinxAtStartPar``: an empty grey bar. The web book shows no title.
+        """
+        from sphinx_proof.nodes import proof_node
+
+        for proof in list(self.document.findall(proof_node)):
+            body = []
+            for child in proof.children:
+                is_box = isinstance(child, nodes.admonition) and "proof" in child["classes"]
+                body.extend(child.children if is_box else [child])
+            body = [child.deepcopy() for child in body]
+            if body and isinstance(body[-1], nodes.paragraph):
+                body[-1] += nodes.raw("", r"\mlqed{}", format="latex")
+            proof.replace_self([_raw(r"\begin{mlproof}"), *body, _raw(r"\end{mlproof}")])
 
     def fit_wide_tables(self, line_chars: int = 90, cap: int = 40) -> None:
         """Give a table too wide for the page proportional, wrapping columns.
@@ -249,7 +293,8 @@ class BookStructure(SphinxPostTransform):
             if numbered and not seen_numbered:
                 seen_numbered = True
                 if front:
-                    section.insert(0, _raw(r"\setcounter{secnumdepth}{\mlsecnumdepth}"))
+                    section.insert(0, _raw(r"\setcounter{secnumdepth}{\mlsecnumdepth}"
+                                           + SAVE_FRONT_COUNTS))
             elif not numbered and not seen_numbered:
                 if not front:
                     section.insert(0, _raw(r"\providecommand{\mlsecnumdepth}{}\edef\mlsecnumdepth"
@@ -257,7 +302,7 @@ class BookStructure(SphinxPostTransform):
                 front = True
             elif not numbered and not appendix_started:
                 appendix_started = True
-                section.insert(0, _raw(r"\appendix"))
+                section.insert(0, _raw(r"\appendix" + APPENDIX_COUNTS))
 
     def _chapters(self) -> set[str]:
         return set(read_toc(Path(self.app.srcdir)).chapters)

@@ -144,6 +144,20 @@ def strip_jupyterbook_preamble(preamble: str) -> str:
     return re.sub(r".*\\usepackage(\[[^\]]*\])?\{(%s)\}.*\n" % names, "", preamble)
 
 
+def restore_numfig_secnum_depth(app, depth: int) -> None:
+    """Give the LaTeX build the book's own ``numfig_secnum_depth`` back (LaTeX only).
+
+    sphinx-jupyterbook-latex 1.0.0 sets ``numfig_secnum_depth = 2`` at ``builder-inited``
+    whenever the table of contents has parts, with no option to keep the book's value. The
+    theorem, exercise, figure and equation numbers of the PDF then count per section
+    ("Theorem 3.5.2") while the web book counts per chapter ("Theorem 3.15"). Called at
+    ``builder-inited`` after it, with the value ``_config.yml`` gave, so that both builds number
+    every block alike (Sphinx's environment numbers them from this value after reading).
+    """
+    if app.config.numfig_secnum_depth != depth:
+        app.config.numfig_secnum_depth = depth
+
+
 # ================================================================ JavaScript registry
 def _is_thebe_asset(filename: str | None, attributes: dict) -> bool:
     body = attributes.get("body") or ""
@@ -311,6 +325,10 @@ UPSTREAM: dict[str, tuple[Upstream, ...]] = {
     "strip_jupyterbook_preamble": (
         Upstream("sphinx-jupyterbook-latex", "1.0.0", "sphinx_jupyterbook_latex/events.py",
                  "\\usepackage[Latin,Greek]{ucharclasses}\n        \\usepackage{unicode-math}"),
+    ),
+    "restore_numfig_secnum_depth": (
+        Upstream("sphinx-jupyterbook-latex", "1.0.0",
+                 "sphinx_jupyterbook_latex.events:setup_latex_transforms", "a7e6c6a7de5594eb"),
     ),
     "drop_thebe_assets": (
         Upstream("sphinx", "7.4.7", "sphinx.registry:SphinxComponentRegistry.add_js_file",

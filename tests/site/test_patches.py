@@ -196,3 +196,18 @@ def test_pybtex_plugins_are_looked_up_once(monkeypatch):
         plugin.find_plugin("pybtex.style.formatting", "no-such-style")
     with pytest.raises(plugin.PluginNotFound):  # a failed lookup is not remembered as found
         plugin.find_plugin("pybtex.style.formatting", "no-such-style")
+
+
+def test_restore_numfig_secnum_depth_gives_the_latex_build_the_books_value():
+    """sphinx-jupyterbook-latex sets 2 for a book with parts; the book's own value comes back."""
+    import inspect
+    from types import SimpleNamespace
+
+    from sphinx_jupyterbook_latex.events import setup_latex_transforms
+
+    assert 'app.config["numfig_secnum_depth"] = 2' in inspect.getsource(setup_latex_transforms)
+    app = SimpleNamespace(config=SimpleNamespace(numfig_secnum_depth=2))
+    patches.restore_numfig_secnum_depth(app, 1)
+    assert app.config.numfig_secnum_depth == 1
+    patches.restore_numfig_secnum_depth(app, 1)
+    assert app.config.numfig_secnum_depth == 1
