@@ -48,6 +48,8 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from m4ml_book import patches
+
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = "m4ml-math"
@@ -59,17 +61,6 @@ INLINE = re.compile(r'(<span class="math notranslate nohighlight">)(.*?)(</span>
 DISPLAY = re.compile(r'(<div class="math notranslate nohighlight"[^>]*>)(.*?)(</div>)', re.S)
 EQNO = re.compile(r'^\s*<span class="eqno">.*?</span>', re.S)
 
-# The scripts dropped from every page, written exactly as the theme and Sphinx write them.
-MATHJAX_SCRIPT = re.compile(
-    r'\s*<script>window\.MathJax = .*?</script>'
-    r'|\s*<script defer="defer" src="[./]*_static/mathjax/tex-chtml\.js[^"]*"></script>'
-)
-FONTAWESOME_SCRIPT = re.compile(r'\s*<script defer src="[./]*_static/scripts/fontawesome\.js[^"]*"></script>')
-SEARCH_SCRIPTS = re.compile(
-    r'\s*<script src="[./]*_static/searchtools\.js"></script>'
-    r'\s*<script src="[./]*_static/language_data\.js"></script>'
-    r'\s*<script src="[./]*searchindex\.js"></script>'
-)
 
 
 def _root(app: Sphinx) -> Path:
@@ -231,10 +222,7 @@ def finish_site(app: Sphinx, exception) -> None:
 
     for page, text in texts.items():
         new = typeset_page(text, rendered) if rendered else text
-        new = MATHJAX_SCRIPT.sub("", new)
-        new = FONTAWESOME_SCRIPT.sub("", new)
-        if page.name != "search.html" or page.parent != outdir:
-            new = SEARCH_SCRIPTS.sub("", new)
+        new = patches.drop_page_scripts(new, keep_search=page.name == "search.html" and page.parent == outdir)
         href = f"{_relative_static(page, outdir)}{STATIC_DIR}/{CSS_NAME}"
         link = f'<link rel="stylesheet" type="text/css" href="{href}" />'
         if "<mjx-container" in new and link not in new:

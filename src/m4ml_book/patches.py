@@ -299,6 +299,33 @@ def cache_pybtex_plugins() -> None:
     plugin._load_entry_point = load
 
 
+# The scripts the theme and Sphinx put on every page, written exactly as they write them.
+_MATHJAX_SCRIPT = re.compile(
+    r'\s*<script>window\.MathJax = .*?</script>'
+    r'|\s*<script defer="defer" src="[./]*_static/mathjax/tex-chtml\.js[^"]*"></script>'
+)
+_FONTAWESOME_SCRIPT = re.compile(r'\s*<script defer src="[./]*_static/scripts/fontawesome\.js[^"]*"></script>')
+_SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[./]*_static/searchtools\.js"></script>'
+    r'\s*<script src="[./]*_static/language_data\.js"></script>'
+    r'\s*<script src="[./]*searchindex\.js"></script>'
+)
+
+
+def drop_page_scripts(text: str, *, keep_search: bool) -> str:
+    """A written page without the scripts the book no longer needs on it (``m4ml_book.math_ssr``).
+
+    - MathJax and its configuration: the formulas are typeset at build time, and live outputs
+      load MathJax only when they contain TeX;
+    - pydata-sphinx-theme's Font Awesome script (1.5 MB): the icons come from its icon font;
+    - the search index and its two scripts, except on the search page (``keep_search``): the
+      theme's search box sends the reader to that page, which loads them.
+    """
+    text = _MATHJAX_SCRIPT.sub("", text)
+    text = _FONTAWESOME_SCRIPT.sub("", text)
+    return text if keep_search else _SEARCH_SCRIPTS.sub("", text)
+
+
 # ================================================================ what each patch relies on
 UPSTREAM: dict[str, tuple[Upstream, ...]] = {
     "patch_find_parent": (
@@ -359,6 +386,17 @@ UPSTREAM: dict[str, tuple[Upstream, ...]] = {
         Upstream("myst-nb", "1.4.0", "myst_nb/sphinx_.py",
                  """self.body.append('<summary aria-label="Toggle hidden content">\\n')"""),
     ),
+    "drop_page_scripts": (
+        Upstream("sphinx", "7.4.7", "sphinx/ext/mathjax.py",
+                 "body = 'window.MathJax = %s' % json.dumps(app.config.mathjax3_config)"),
+        Upstream("pydata-sphinx-theme", "0.17.1",
+                 "pydata_sphinx_theme/theme/pydata_sphinx_theme/static/webpack-macros.html",
+                 """<script defer src="{{ pathto('_static/scripts/fontawesome.js', 1) }}"""),
+        Upstream("pydata-sphinx-theme", "0.17.1", "pydata_sphinx_theme/theme/pydata_sphinx_theme/layout.html",
+                 """    <script src="{{ pathto('_static/searchtools.js', 1) | e }}"></script>
+    <script src="{{ pathto('_static/language_data.js', 1) | e }}"></script>
+    <script src="{{ pathto('searchindex.js', 1) | e }}"></script>"""),
+    ),
     "cache_pybtex_plugins": (
         Upstream("pybtex", "0.26.1", "pybtex.plugin:_load_entry_point", "651a544d021985ba"),
     ),
@@ -373,6 +411,12 @@ UPSTREAM: dict[str, tuple[Upstream, ...]] = {
         Upstream("jupyter_client", "8.10.0",
                  "jupyter_client.provisioning.local_provisioner:LocalProvisioner",
                  "485bc5c2221b3d0a"),
+    ),
+    # make serve gzips the site by adding Tornado's GZipContentEncoding to the private list of
+    # transforms that RequestHandler._execute sets and flush applies.
+    "scripts/live_server.py:SiteHandler": (
+        Upstream("tornado", "6.6.1", "tornado.web:RequestHandler.flush", "3ae7fe815121807e"),
+        Upstream("tornado", "6.6.1", "tornado.web:RequestHandler._execute", "9b08100bb022ac0d"),
     ),
     "scripts/live_server.py:BookServerApp": (
         Upstream("jupyter_server", "2.21.1", "jupyter_server.serverapp:ServerApp._post_start",

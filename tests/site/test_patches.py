@@ -211,3 +211,19 @@ def test_restore_numfig_secnum_depth_gives_the_latex_build_the_books_value():
     assert app.config.numfig_secnum_depth == 1
     patches.restore_numfig_secnum_depth(app, 1)
     assert app.config.numfig_secnum_depth == 1
+
+
+def test_drop_page_scripts_keeps_the_search_scripts_only_where_asked():
+    page = ('<head><script>window.MathJax = {"tex": {}}</script>\n'
+            '<script defer="defer" src="../_static/mathjax/tex-chtml.js"></script>\n'
+            '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+            '<script src="../_static/searchtools.js"></script>\n'
+            '<script src="../_static/language_data.js"></script>\n'
+            '<script src="../searchindex.js"></script>\n'
+            '<script src="../_static/other.js"></script></head>')
+    dropped = patches.drop_page_scripts(page, keep_search=False)
+    assert dropped == '<head>\n<script src="../_static/other.js"></script></head>'
+    kept = patches.drop_page_scripts(page, keep_search=True)
+    assert "searchindex.js" in kept and "searchtools.js" in kept
+    assert "MathJax" not in kept and "fontawesome" not in kept
+    assert patches.drop_page_scripts(dropped, keep_search=False) == dropped
