@@ -1,15 +1,15 @@
 """A small fully connected neural network with a hand-written backward pass.
 
 The network maps a mini-batch :math:`\\mathbf{X}\\in\\mathbb{R}^{N\\times D}` (one
-sample per row) through :math:`L` layers. With :math:`\\mathbf{A}^{(0)}=\\mathbf{X}`,
+sample per row) through :math:`M` layers. With :math:`\\mathbf{A}^{(0)}=\\mathbf{X}`,
 
 .. math::
 
     \\mathbf{Z}^{(l)} = \\mathbf{A}^{(l-1)}\\mathbf{W}^{(l)\\top} + \\mathbf{1}\\mathbf{b}^{(l)\\top},
     \\qquad
-    \\mathbf{A}^{(l)} = \\varphi\\big(\\mathbf{Z}^{(l)}\\big)\\quad (l < L),
+    \\mathbf{A}^{(l)} = \\varphi\\big(\\mathbf{Z}^{(l)}\\big)\\quad (l < M),
     \\qquad
-    \\mathbf{P} = \\operatorname{softmax}\\big(\\mathbf{Z}^{(L)}\\big) \\text{ row by row},
+    \\mathbf{P} = \\operatorname{softmax}\\big(\\mathbf{Z}^{(M)}\\big) \\text{ row by row},
 
 where :math:`\\mathbf{W}^{(l)}` has shape ``(H_l, H_{l-1})``, so that one sample
 :math:`\\mathbf{x}` is mapped to :math:`\\mathbf{W}^{(l)}\\mathbf{x}+\\mathbf{b}^{(l)}`,
@@ -56,7 +56,7 @@ class ForwardPass(NamedTuple):
     """What :func:`forward` computes and :func:`backward` reuses."""
 
     probs: np.ndarray  #: the softmax probabilities :math:`\\mathbf{P}`, shape (N, K)
-    #: the input of each layer, :math:`\\mathbf{A}^{(0)}=\\mathbf{X},\\dots,\\mathbf{A}^{(L-1)}`
+    #: the input of each layer, :math:`\\mathbf{A}^{(0)}=\\mathbf{X},\\dots,\\mathbf{A}^{(M-1)}`
     activations: list[np.ndarray]
 
 
@@ -189,10 +189,10 @@ def _hidden_derivative(A: np.ndarray, activation: str) -> np.ndarray:
 
 def _forward(params: Params, X: np.ndarray,
              activation: str) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The forward pass on checked inputs: the logits Z^(L) and the input of
+    """The forward pass on checked inputs: the logits Z^(M) and the input of
     every layer."""
     A = X
-    activations = [A]                      # A^(0) = X, A^(1), ..., A^(L-1)
+    activations = [A]                      # A^(0) = X, A^(1), ..., A^(M-1)
     for layer in params[:-1]:
         A = _hidden(A @ layer["W"].T + layer["b"], activation)
         activations.append(A)
@@ -210,14 +210,14 @@ def forward(params, X, *, activation: str = "tanh") -> ForwardPass:
 
     Computes :math:`\\mathbf{Z}^{(l)}=\\mathbf{A}^{(l-1)}\\mathbf{W}^{(l)\\top}+\\mathbf{1}\\mathbf{b}^{(l)\\top}`,
     :math:`\\mathbf{A}^{(l)}=\\varphi(\\mathbf{Z}^{(l)})` for the hidden layers, and
-    :math:`\\mathbf{P}=\\operatorname{softmax}(\\mathbf{Z}^{(L)})`.
+    :math:`\\mathbf{P}=\\operatorname{softmax}(\\mathbf{Z}^{(M)})`.
     """
     logits, activations = _forward(*_check_inputs(params, X, activation))
     return ForwardPass(np.exp(_log_softmax(logits)), activations)
 
 
 def loss(params, X, y, *, activation: str = "tanh") -> float:
-    """Mean cross-entropy :math:`L=-\\frac1N\\sum_{n=1}^N\\log P_{n,y_n}`."""
+    """Mean cross-entropy :math:`\\mathcal{L}=-\\frac1N\\sum_{n=1}^N\\log P_{n,y_n}`."""
     logits, _ = _forward(*_check_inputs(params, X, activation))
     log_P = _log_softmax(logits)
     y = _check_y(y, *log_P.shape)
@@ -229,15 +229,15 @@ def backward(params, X, y, *, activation: str = "tanh") -> Params:
     mode).
 
     With :math:`\\mathbf{Y}` the one-hot labels, the error signal
-    :math:`\\boldsymbol{\\Delta}^{(l)}=\\partial L/\\partial\\mathbf{Z}^{(l)}`
-    starts at :math:`\\boldsymbol{\\Delta}^{(L)}=(\\mathbf{P}-\\mathbf{Y})/N`
+    :math:`\\boldsymbol{\\Delta}^{(l)}=\\partial\\mathcal{L}/\\partial\\mathbf{Z}^{(l)}`
+    starts at :math:`\\boldsymbol{\\Delta}^{(M)}=(\\mathbf{P}-\\mathbf{Y})/N`
     and moves backwards:
 
     .. math::
 
-        \\frac{\\partial L}{\\partial\\mathbf{W}^{(l)}} =
+        \\frac{\\partial\\mathcal{L}}{\\partial\\mathbf{W}^{(l)}} =
         \\boldsymbol{\\Delta}^{(l)\\top}\\mathbf{A}^{(l-1)},\\quad
-        \\frac{\\partial L}{\\partial\\mathbf{b}^{(l)}} =
+        \\frac{\\partial\\mathcal{L}}{\\partial\\mathbf{b}^{(l)}} =
         \\boldsymbol{\\Delta}^{(l)\\top}\\mathbf{1},\\quad
         \\boldsymbol{\\Delta}^{(l-1)} =
         \\big(\\boldsymbol{\\Delta}^{(l)}\\mathbf{W}^{(l)}\\big)\\odot
