@@ -8,7 +8,7 @@ extensions as ``m4ml_book.<module>``:
 * ``offline_assets``, ``live_code``: the site's JavaScript, loaded from the site itself;
 * ``exec_status``: the execution-status page; ``notebook_export``: every page as a notebook;
 * ``a11y``, ``reading``: fixes to the theme's HTML; ``latex_pdf``: the printed book.
-* ``math_ssr``: formulas typeset at build time (scripts/mathjax_render.mjs), and no MathJax,
+* ``math_ssr``: formulas typeset at build time (mathjax_render.mjs), and no MathJax,
   icon script or search index on the pages;
 
 Shared by all of them, and by ``scripts/``, ``benchmarks/`` and ``tests/``:

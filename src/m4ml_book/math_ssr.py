@@ -3,7 +3,7 @@
 The HTML builder writes each formula as MathJax source (``<span class="math ...">\\(...\\)</span>``
 and ``<div class="math ...">\\[...\\]</div>``), which a reader's browser used to typeset with
 1.2 MB of MathJax after the page had loaded. After the build, :func:`finish_site` sends every
-formula of the pages written in this build to one node process (``scripts/mathjax_render.mjs``,
+formula of the pages written in this build to one node process (``mathjax_render.mjs`` in this package,
 with mathjax-full from npm), which returns MathJax's CommonHTML for each, with assistive MathML
 for screen readers, using the book's macros (``mathjax3_config.tex.macros`` in _config.yml).
 The formula's wrapper element, its equation number and its anchor stay as Sphinx wrote them.
@@ -63,9 +63,16 @@ EQNO = re.compile(r'^\s*<span class="eqno">.*?</span>', re.S)
 
 
 
-def _root(app: Sphinx) -> Path:
-    """The repository: scripts/ and node_modules/ are next to the book's folder."""
-    return Path(app.confdir).resolve().parent
+RENDERER = Path(__file__).with_name("mathjax_render.mjs")
+
+
+def _node_modules(app: Sphinx) -> Path:
+    """The npm packages (mathjax-full): beside the book's folder, as in the repository, or beside
+    this package's source tree (a copy of the book built elsewhere, as the benchmark does)."""
+    for root in (Path(app.confdir).resolve().parent, Path(__file__).resolve().parents[2]):
+        if (root / "node_modules" / "mathjax-full").is_dir():
+            return root / "node_modules"
+    raise ExtensionError("math_ssr: node_modules/mathjax-full not found; run `make env` (npm ci)")
 
 
 def _node() -> str:
@@ -188,9 +195,8 @@ def _macros(app: Sphinx) -> dict:
 
 def render(app: Sphinx, items: list[tuple[str, bool]]) -> tuple[list[str], str]:
     request = {"macros": _macros(app), "fontURL": FONT_DIR, "items": [list(i) for i in items]}
-    root = _root(app)
     result = subprocess.run(
-        [_node(), str(root / "scripts" / "mathjax_render.mjs"), str(root / "node_modules")],
+        [_node(), str(RENDERER), str(_node_modules(app))],
         input=json.dumps(request), capture_output=True, text=True,
     )
     if result.returncode != 0:
@@ -232,7 +238,7 @@ def finish_site(app: Sphinx, exception) -> None:
             texts[page] = new
 
     static = outdir / "_static" / STATIC_DIR
-    fonts = _root(app) / "node_modules" / "mathjax-full" / "es5" / "output" / "chtml" / "fonts" / FONT_DIR
+    fonts = _node_modules(app) / "mathjax-full" / "es5" / "output" / "chtml" / "fonts" / FONT_DIR
     (static / FONT_DIR).mkdir(parents=True, exist_ok=True)
     for font in fonts.glob("*.woff"):
         target = static / FONT_DIR / font.name

@@ -7,7 +7,7 @@
 // The markup is MathJax 3's CommonHTML with assistive MathML (a hidden <math> element that
 // screen readers read). "css" is the stylesheet for every formula of the run, written once
 // for the site; its fonts are loaded from "fontURL". Usage:
-//   node scripts/mathjax_render.mjs <node_modules folder> < request.json > reply.json
+//   node src/m4ml_book/mathjax_render.mjs <node_modules folder> < request.json > reply.json
 
 import { createRequire } from "node:module";
 import path from "node:path";
