@@ -2,7 +2,8 @@
 
 The fixes are made in the written HTML, after the theme's templates have rendered, by
 ``patches.fix_html`` (exact, idempotent string replacements; tests/site/test_patches.py fails
-when the theme's markup they expect changes):
+when the theme's markup they expect changes). ``m4ml_book.math_ssr`` applies them in its one
+pass over the pages a build wrote, so that each page is read and written once:
 
 * The search box has the visible text "Search Ctrl+K" but the accessible name "Search": speech
   users who say what they see cannot reach it (WCAG 2.5.3). Drop the ``aria-label``; its title stays.
@@ -23,26 +24,19 @@ where the theme's link colour on the boxes' pale tints falls just short of a 4.5
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from m4ml_book import names, patches
+from m4ml_book import names
 from m4ml_book.assets import copy_asset
 
 CSS = "m4ml.css"
 
 
-def rewrite_site(app, exception) -> None:
+def copy_css(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for path in Path(app.outdir).rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        fixed = patches.fix_html(text)
-        if fixed != text:
-            path.write_text(fixed, encoding="utf-8")
     copy_asset(app, CSS, names.M4ML_STATIC)
 
 
 def setup(app) -> dict:
     app.add_css_file(f"{names.M4ML_STATIC}/{CSS}")
-    app.connect("build-finished", rewrite_site)
+    app.connect("build-finished", copy_css)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

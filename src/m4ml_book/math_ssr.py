@@ -13,6 +13,11 @@ to it. The formulas are scaled to 127.3 % of the text, the ex-height match MathJ
 for the theme's font in Chromium on Linux (the width checks of tests/test_equations_browser.py
 were made at that size). A TeX error or an undefined macro fails the build.
 
+Typeset formulas are cached in ``_build/m4ml-math-cache.pickle``, keyed by the renderer, MathJax's
+version and the macros: a rebuild after a prose edit finds the formulas of the pages it rewrote
+in the cache and starts no node process (half of what such a rebuild used to cost). A formula
+with a TeX error is never cached, so its warning comes back on every build.
+
 The same pass removes three scripts from every page:
 
 * MathJax itself (Sphinx's mathjax extension adds it to every page). Client-side MathJax is
@@ -35,8 +40,10 @@ HTML builders only; the LaTeX (PDF) build typesets its formulas with TeX.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import pickle
 import re
 import shutil
 import subprocess
@@ -163,8 +170,22 @@ def prune_stylesheet(css: str, pages: list[str]) -> str:
     tags: set[str] = set()
     chars: set[str] = set()
     for text in pages:
-        tags.update(t.lower() for t in TAG_IN_PAGE.findall(text))
-        chars.update(CHAR_IN_PAGE.findall(text))
+        page_tags, page_chars, _ = page_features(text)
+        tags |= page_tags
+        chars |= page_chars
+    return prune_stylesheet_for(css, tags, chars)
+
+
+def page_features(text: str) -> tuple[set[str], set[str], set[str]]:
+    """What the site's stylesheets must cover for one page: its MathJax elements, its MathJax
+    character classes and its Font Awesome classes."""
+    return ({t.lower() for t in TAG_IN_PAGE.findall(text)}, set(CHAR_IN_PAGE.findall(text)),
+            set(FA_CLASS.findall(text)))
+
+
+def prune_stylesheet_for(css: str, tags: set[str], chars: set[str]) -> str:
+    """MathJax's stylesheet with the rules for these elements and character classes (see
+    :func:`prune_stylesheet`)."""
     kept = []
     for match in RULE.finditer(css):
         selector = match.group(1).strip()
@@ -193,7 +214,8 @@ def _macros(app: Sphinx) -> dict:
     return ((app.config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
 
 
-def render(app: Sphinx, items: list[tuple[str, bool]]) -> tuple[list[str], str]:
+def render(app: Sphinx, items: list[tuple[str, bool]]) -> tuple[list[str], str, set[int]]:
+    """Typeset `items` in one node process: (markup of each, the stylesheet, indices with TeX errors)."""
     request = {"macros": _macros(app), "fontURL": FONT_DIR, "items": [list(i) for i in items]}
     result = subprocess.run(
         [_node(), str(RENDERER), str(_node_modules(app))],
@@ -202,9 +224,74 @@ def render(app: Sphinx, items: list[tuple[str, bool]]) -> tuple[list[str], str]:
     if result.returncode != 0:
         raise ExtensionError(f"math_ssr: mathjax_render.mjs failed:\n{result.stderr[-3000:]}")
     reply = json.loads(result.stdout)
+    failed = set()
     for error in reply["errors"]:
+        failed.add(error["index"])
         logger.warning("TeX error in %r: %s", error["tex"], error["message"], type="m4ml", subtype="math")
-    return reply["html"], reply["css"]
+    return reply["html"], reply["css"], failed
+
+
+# ------------------------------------------------------------------ the cache of typeset formulas
+CACHE_NAME = "m4ml-math-cache.pickle"
+CACHE_FIELDS = ("key", "css", "markup", "pages")
+
+
+def _cache_key(app: Sphinx) -> str:
+    """What the markup of a formula depends on besides its TeX: the renderer, MathJax's version,
+    the macros and the font folder. A change of any of them empties the cache."""
+    package = _node_modules(app) / "mathjax-full" / "package.json"
+    parts = [RENDERER.read_bytes(), package.read_bytes(),
+             json.dumps(_macros(app), sort_keys=True).encode(), FONT_DIR.encode()]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _cache_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir).parent / CACHE_NAME
+
+
+def load_cache(path: Path, key: str) -> dict:
+    """The cache at `path` if it was written under `key`, else an empty one. A damaged file is
+    an empty cache: it only costs typesetting again."""
+    try:
+        with path.open("rb") as stream:
+            cache = pickle.load(stream)
+        if isinstance(cache, dict) and cache.get("key") == key and set(cache) == set(CACHE_FIELDS):
+            return cache
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+        pass
+    return {"key": key, "css": None, "markup": {}, "pages": {}}
+
+
+def save_cache(path: Path, cache: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as stream:
+        pickle.dump(cache, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+def typeset(app: Sphinx, items: list[tuple[str, bool]], cache: dict | None = None,
+            ) -> tuple[dict[tuple[str, bool], str], str, int]:
+    """Markup for every item and the site's stylesheet, from the cache where possible: node runs
+    only when some formula is new (or the stylesheet is not cached yet). A formula with a TeX
+    error is never cached, so its warning comes back on every build. Returns the number typeset.
+    Without `cache`, the one in the build folder is loaded and saved."""
+    own = cache is None
+    if own:
+        cache = load_cache(_cache_path(app), _cache_key(app))
+    known = cache["markup"]
+    missing = [item for item in items if item not in known]
+    failed_markup = {}
+    if missing or cache["css"] is None:
+        markup, css, failed = render(app, missing)
+        for index, (item, html_) in enumerate(zip(missing, markup)):
+            if index not in failed:
+                known[item] = html_
+        cache["css"] = css
+        failed_markup = {missing[i]: markup[i] for i in failed}
+    if own:
+        save_cache(_cache_path(app), cache)
+    rendered = {item: failed_markup.get(item) or known[item] for item in items}
+    return rendered, cache["css"], len(missing)
 
 
 def _relative_static(page: Path, outdir: Path) -> str:
@@ -212,22 +299,38 @@ def _relative_static(page: Path, outdir: Path) -> str:
     return "../" * depth + "_static/"
 
 
+def _stamp(page: Path) -> tuple[int, int]:
+    stat = page.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
 def finish_site(app: Sphinx, exception) -> None:
+    """Fix, typeset, strip and link the pages that changed since the last pass, then write the
+    site's math and icon stylesheets for all pages. The fixes are m4ml_book.a11y's.
+
+    A page is processed when its modification time or size differs from what this pass recorded
+    for it last time (Sphinx rewrote it, or a failed build left it unprocessed); the others are
+    not even read. What the stylesheets need from each page is recorded with it.
+    """
     if exception is not None or app.builder.format != "html":
         return
     started = time.perf_counter()
     outdir = Path(app.outdir)
+    cache = load_cache(_cache_path(app), _cache_key(app))
+    memo = cache["pages"]
     pages = _pages(outdir)
-    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    keys = {page: page.relative_to(outdir).as_posix() for page in pages}
+    stale = [page for page in pages if (memo.get(keys[page]) or (None,))[0] != _stamp(page)]
+    texts = {page: page.read_text(encoding="utf-8") for page in stale}
     wanted: dict[tuple[str, bool], None] = {}
     for text in texts.values():
         wanted.update(dict.fromkeys(formulas(text)))
     items = list(wanted)
-    markup, css = render(app, items)
-    rendered = dict(zip(items, markup))
+    rendered, css, fresh = typeset(app, items, cache)
 
     for page, text in texts.items():
-        new = typeset_page(text, rendered) if rendered else text
+        new = patches.fix_html(text)  # the accessibility fixes (m4ml_book.a11y)
+        new = typeset_page(new, rendered) if rendered else new
         new = patches.drop_page_scripts(new, keep_search=page.name == "search.html" and page.parent == outdir)
         href = f"{_relative_static(page, outdir)}{STATIC_DIR}/{CSS_NAME}"
         link = f'<link rel="stylesheet" type="text/css" href="{href}" />'
@@ -235,7 +338,12 @@ def finish_site(app: Sphinx, exception) -> None:
             new = new.replace("</head>", f"    {link}\n  </head>", 1)
         if new != text:
             page.write_text(new, encoding="utf-8")
-            texts[page] = new
+        memo[keys[page]] = (_stamp(page), *page_features(new))
+    for gone in set(memo) - set(keys.values()):
+        del memo[gone]
+    tags = set().union(*(memo[k][1] for k in keys.values()))
+    chars = set().union(*(memo[k][2] for k in keys.values()))
+    icons = set().union(*(memo[k][3] for k in keys.values()))
 
     static = outdir / "_static" / STATIC_DIR
     fonts = _node_modules(app) / "mathjax-full" / "es5" / "output" / "chtml" / "fonts" / FONT_DIR
@@ -246,10 +354,12 @@ def finish_site(app: Sphinx, exception) -> None:
             shutil.copyfile(font, target)
     (static / "tex-macros.json").write_text(json.dumps(_macros(app), indent=1) + "\n", encoding="utf-8")
     scale = f'\n\nmjx-container[jax="CHTML"] {{\n  font-size: {SCALE};\n}}\n'
-    (static / CSS_NAME).write_text(prune_stylesheet(css, list(texts.values())) + scale, encoding="utf-8")
-    slim_icons(outdir, list(texts.values()))
-    logger.info("math_ssr: %d formulas typeset in node, %d pages rewritten, in %.1f s",
-                len(items), len(pages), time.perf_counter() - started)
+    (static / CSS_NAME).write_text(prune_stylesheet_for(css, tags, chars) + scale, encoding="utf-8")
+    slim_icons(outdir, icons)
+    save_cache(_cache_path(app), cache)
+    logger.info("math_ssr: %d of %d pages processed, %d formulas, %d of them typeset in node "
+                "(the rest cached), in %.1f s", len(stale), len(pages), len(items), fresh,
+                time.perf_counter() - started)
 
 
 # ------------------------------------------------------------------ icons
@@ -269,17 +379,16 @@ def _theme_static() -> Path:
     return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
 
 
-def slim_icons(outdir: Path, pages: list[str]) -> None:
-    """The theme's stylesheet with the rules of used icons only, and fonts cut to their glyphs."""
+def slim_icons(outdir: Path, page_classes: set[str]) -> None:
+    """The theme's stylesheet with the rules of used icons only (the pages' `fa-*` classes, and
+    those the theme's scripts set), and fonts cut to their glyphs."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     static = _theme_static()
     theme_js = "".join(p.read_text(encoding="utf-8") for p in (static / "scripts").glob("*.js")
                        if p.name != "fontawesome.js")
-    used = set()
-    for text in [*pages, theme_js]:
-        used.update(FA_CLASS.findall(text))
+    used = set(page_classes) | set(FA_CLASS.findall(theme_js))
     css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
     glyphs: set[int] = set()
 

@@ -3,7 +3,8 @@
 // One process for the whole site. It reads one JSON object from stdin:
 //   {"macros": {name: body, ...}, "fontURL": "...", "items": [[tex, display], ...]}
 // and writes one JSON object to stdout:
-//   {"html": [<mjx-container> markup of each item, same order], "css": "...", "errors": [...]}
+//   {"html": [<mjx-container> markup of each item, same order], "css": "...",
+//    "errors": [{"index": i, "tex": ..., "message": ...}, ...]}
 // The markup is MathJax 3's CommonHTML with assistive MathML (a hidden <math> element that
 // screen readers read). "css" is the stylesheet for every formula of the run, written once
 // for the site; its fonts are loaded from "fontURL". Usage:
@@ -49,10 +50,10 @@ const doc = mathjax.document("", { InputJax: tex, OutputJax: chtml });
 
 const html = [];
 const errors = [];
-for (const [source, display] of request.items) {
+for (const [index, [source, display]] of request.items.entries()) {
   const node = doc.convert(source, { display: Boolean(display) });
   if (adaptor.tags(node, "mjx-merror").length) {
-    errors.push({ tex: source, message: adaptor.getAttribute(adaptor.tags(node, "mjx-merror")[0], "data-mjx-error") || "" });
+    errors.push({ index, tex: source, message: adaptor.getAttribute(adaptor.tags(node, "mjx-merror")[0], "data-mjx-error") || "" });
   }
   html.push(adaptor.outerHTML(node));
 }
