@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -100,9 +101,10 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page whose requests to any host but 127.0.0.1 are aborted and recorded in `blocked`."""
+@contextlib.contextmanager
+def guarded_page(browser):
+    """A fresh page (own context, empty cache) whose requests to any host but 127.0.0.1 are aborted
+    and recorded in `blocked`; console errors are collected in `console_errors`."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.blocked = []
@@ -120,5 +122,29 @@ def page(browser):
     pg.on("console", lambda msg: pg.console_errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda err: pg.console_errors.append(str(err)))
     pg.on("requestfinished", lambda req: pg.requests.append(req))
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh guarded page (see :func:`guarded_page`)."""
+    with guarded_page(browser) as pg:
+        yield pg
+
+
+@pytest.fixture(scope="session")
+def page_visits(browser, site_url):
+    """name -> tests/page_visit.Visit: every per-page browser check, one visit per page per session."""
+    import page_visit
+
+    visits: dict = {}
+
+    def get(name: str):
+        if name not in visits:
+            visits[name] = page_visit.visit(browser, site_url, name)
+        return visits[name]
+
+    return get

@@ -11,28 +11,14 @@ from __future__ import annotations
 import pytest
 
 from conftest import CHROMIUM, ROOT, toc_pages
+from page_visit import AXE, violations
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 if CHROMIUM is None:
     pytest.skip("Debian's chromium is not installed (see scripts/ensure_chromium.py)", allow_module_level=True)
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SHOTS = ROOT / "book" / "_build" / "screenshots"
-
-
-def violations(page, theme: str, *, contrast_only: bool = False) -> list[str]:
-    """Serious and critical axe violations of WCAG 2.1 A/AA in the given theme."""
-    if page.evaluate("document.documentElement.dataset.theme") != theme:
-        page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
-        page.wait_for_timeout(400)  # let colour transitions finish before contrast is measured
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    run_only = "{type: 'rule', values: ['color-contrast']}" if contrast_only else f"{{type: 'tag', values: {WCAG}}}"
-    result = page.evaluate(f"axe.run(document, {{runOnly: {run_only}, resultTypes: ['violations']}})")
-    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:160]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_axe_is_installed():
@@ -40,11 +26,9 @@ def test_axe_is_installed():
 
 
 @pytest.mark.parametrize("name", toc_pages())
-def test_page_has_no_serious_accessibility_violations(page, site_url, name):
-    page.goto(f"{site_url}/{name}.html", wait_until="load")
-    page.evaluate("document.fonts.ready.then(() => true)")
-    # Every rule in the light theme; in the dark theme only contrast can differ.
-    found = {"light": violations(page, "light"), "dark": violations(page, "dark", contrast_only=True)}
+def test_page_has_no_serious_accessibility_violations(page_visits, name):
+    # Every rule in the light theme; in the dark theme only contrast can differ (tests/page_visit.py).
+    found = page_visits(name).axe
     assert found == {"light": [], "dark": []}, f"{name}: {found}"
 
 

@@ -32,26 +32,18 @@ def test_guard_blocks_other_hosts(page, site_url):
 
 
 @pytest.mark.parametrize("name", toc_pages())
-def test_page_in_browser(page, site_url, name):
-    response = page.goto(f"{site_url}/{name}.html", wait_until="load")
-    assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
+def test_page_in_browser(page_visits, name):
+    visit = page_visits(name)  # tests/page_visit.py: one visit per page for all per-page checks
+    assert visit.status == 200, f"{name}: HTTP {visit.status}"
     # The formulas arrive typeset (m4ml_book.math_ssr): no MathJax runs in the page.
-    has_math = page.locator("span.math, div.math").count() > 0
-    if has_math:
-        assert page.locator("mjx-container").count() > 0, f"{name}: no typeset formula"
-        assert page.locator("mjx-merror").count() == 0, f"{name}: a formula has a TeX error"
-        leftover = page.evaluate(
-            "Array.from(document.querySelectorAll('span.math, div.math'))"
-            ".filter(e => !e.querySelector('mjx-container')).length"
-        )
-        assert leftover == 0, f"{name}: {leftover} formulas were not typeset"
-    assert page.evaluate("typeof window.MathJax") == "undefined", f"{name}: MathJax was loaded"
-    broken = page.evaluate(
-        "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
-    )
-    assert not broken, f"{name}: images failed to load: {broken}"
-    assert not page.blocked, f"{name}: requests to other hosts: {page.blocked}"
-    assert not page.console_errors, f"{name}: console errors: {page.console_errors}"
+    if visit.has_math:
+        assert visit.typeset > 0, f"{name}: no typeset formula"
+        assert visit.errors == 0, f"{name}: a formula has a TeX error"
+        assert visit.left_as_tex == 0, f"{name}: {visit.left_as_tex} formulas were not typeset"
+    assert not visit.mathjax_loaded, f"{name}: MathJax was loaded"
+    assert not visit.broken_images, f"{name}: images failed to load: {visit.broken_images}"
+    assert not visit.blocked, f"{name}: requests to other hosts: {visit.blocked}"
+    assert not visit.console_errors, f"{name}: console errors: {visit.console_errors}"
 
 
 def test_solution_dropdown_opens(page, site_url):

@@ -20,72 +20,12 @@ from __future__ import annotations
 import pytest
 
 from conftest import CHROMIUM, toc_pages
+from page_visit import MEASURE
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 if CHROMIUM is None:
     pytest.skip("Debian's chromium is not installed (see scripts/ensure_chromium.py)", allow_module_level=True)
-
-WIDTHS = (1280, 1000)
-THEMES = ("light", "dark")
-TOLERANCE = 0.5  # px: sub-pixel rounding of the layout
-
-# Opens every solution (sphinx-togglebutton) and every <details> (hidden code cells), then
-# measures each displayed equation and each inline formula. Returns [label, overflow px, what
-# overflows] per problem, and the number of displayed equations measured.
-MEASURE = """() => {
-  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
-  const article = document.querySelector('article.bd-article').getBoundingClientRect();
-  const tex = new Map();
-  if (window.MathJax && MathJax.startup && MathJax.startup.document) {
-    for (const item of MathJax.startup.document.math) tex.set(item.typesetRoot, item.math);
-  }
-  const problems = [];
-  const equations = document.querySelectorAll('mjx-container[display="true"]');
-  for (const c of equations) {
-    const box = c.parentElement;
-    const eqno = box.querySelector(':scope > .eqno');
-    const label = eqno ? eqno.textContent.replace('#', '').trim()
-      : (box.id ? box.id.replace(/^equation-/, '')
-      : (tex.get(c) || c.textContent).trim().replace(/\\s+/g, ' ').slice(0, 60));
-    const formula = c.querySelector('mjx-math').getBoundingClientRect();
-    const own = c.getBoundingClientRect();
-    const outer = box.getBoundingClientRect();
-    if (formula.width === 0) { problems.push([label, 0, 'not displayed, so not measured']); continue; }
-    const checks = [
-      [c.scrollWidth - c.clientWidth, 'wider than its box (it scrolls sideways)'],
-      [formula.right - own.right, 'past the right edge of its box'],
-      [own.left - formula.left, 'past the left edge of its box'],
-      [formula.right - outer.right, 'clipped by its container'],
-      [formula.right - article.right, 'past the right edge of the article'],
-      [article.left - formula.left, 'past the left edge of the article'],
-    ];
-    if (eqno) checks.push([formula.right - eqno.getBoundingClientRect().left, 'under its equation number']);
-    const [over, what] = checks.reduce((a, b) => (b[0] > a[0] ? b : a));
-    if (over > %(tol)s) problems.push([label, Math.round(over), what]);
-  }
-  // An inline formula wider than the line is clipped by its span (the theme hides overflow).
-  for (const span of document.querySelectorAll('article span.math')) {
-    const c = span.querySelector('mjx-container');
-    if (!c) continue;
-    const formula = c.querySelector('mjx-math').getBoundingClientRect();
-    if (formula.width === 0) continue;  // in a hidden output; the displayed check covers solutions
-    const box = span.getBoundingClientRect();
-    const over = Math.max(formula.right - box.right, formula.right - article.right, article.left - formula.left);
-    const label = 'inline ' + (tex.get(c) || c.textContent).trim().replace(/\\s+/g, ' ').slice(0, 60);
-    if (over > %(tol)s) problems.push([label, Math.round(over), 'clipped (too wide for a line)']);
-  }
-  // TeX that never became a formula (an unbalanced $, or a line of a formula read as a list
-  // item) is printed raw: a control word such as \\lVert in the text outside code and formulas.
-  const walker = document.createTreeWalker(document.querySelector('article.bd-article'), NodeFilter.SHOW_TEXT);
-  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
-    if (text.parentElement.closest('pre, code, .math, mjx-container, script, style, .cell_output, svg')) continue;
-    const raw = text.data.match(/\\\\[a-zA-Z]{2,}/);
-    if (raw) problems.push([text.data.trim().replace(/\\s+/g, ' ').slice(0, 60), null, 'raw TeX ' + raw[0]]);
-  }
-  return [problems, equations.length];
-}""" % {"tol": TOLERANCE}
 
 
 def open_typeset(page, url: str, width: int) -> None:
@@ -95,24 +35,6 @@ def open_typeset(page, url: str, width: int) -> None:
     page.evaluate("document.fonts.ready.then(() => true)")
 
 
-def set_theme(page, theme: str) -> None:
-    page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
-    page.wait_for_timeout(100)
-
-
-def cut_off(page, name: str) -> tuple[list[str], int]:
-    problems, counted = [], 0
-    for width in WIDTHS:
-        open_typeset(page, f"{page.site}/{name}.html", width)
-        for theme in THEMES:
-            set_theme(page, theme)
-            found, counted = page.evaluate(MEASURE)
-            problems += [f"{name} at {width} px, {theme}: equation {label} is {what} by {px} px"
-                         if px is not None else f"{name}: {what} in the text: {label}"
-                         for label, px, what in found]
-    return problems, counted
-
-
 @pytest.fixture
 def site_page(page, site_url):
     page.site = site_url
@@ -120,13 +42,13 @@ def site_page(page, site_url):
 
 
 @pytest.mark.parametrize("name", toc_pages())
-def test_displayed_equations_fit(site_page, name):
-    problems, _ = cut_off(site_page, name)
+def test_displayed_equations_fit(page_visits, name):
+    problems = page_visits(name).equations  # at both widths, in both themes (tests/page_visit.py)
     assert not problems, "displayed equations cut off:\n" + "\n".join(problems)
 
 
-def test_the_book_has_displayed_equations_to_measure(site_page):
-    _, counted = cut_off(site_page, "optim/logistic")
+def test_the_book_has_displayed_equations_to_measure(page_visits):
+    counted = page_visits("optim/logistic").equations_counted
     assert counted >= 10, f"only {counted} displayed equations found on optim/logistic"
 
 

@@ -17,7 +17,6 @@ the built HTML, then in Chromium on a first visit (empty cache) of every page:
 
 from __future__ import annotations
 
-import gzip
 import re
 from pathlib import Path
 
@@ -30,7 +29,6 @@ from conftest import BOOK, CHROMIUM, toc_pages
 MB = 1_000_000
 BUDGET = {False: 1 * MB, True: 2 * MB}  # by "the page has an interactive figure"
 MATH_IN_SOURCE = re.compile(r"(?<!\\)\$|\{math\}|```\{math\}|\\begin\{")
-TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 
 def html_of(built_book: Path, name: str) -> str:
@@ -126,54 +124,19 @@ def test_stylesheet_pruning_keeps_what_a_page_can_match():
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
 
-def first_visit(page, url: str) -> tuple[int, int, list[str]]:
-    """(bytes as sent uncompressed, bytes as `make serve` sends them, URLs) of a cold visit."""
-    page.failed = []
-    page.on("requestfailed", lambda request: page.failed.append(request))
-    started = []
-    page.on("request", lambda request: started.append(request))
-    page.goto(url, wait_until="load")
-    page.evaluate("document.fonts.ready.then(() => true)")
-    # Quiet: every request started has finished (or failed), and none started for 0.5 s.
-    quiet_since, seen = None, -1
-    for _ in range(200):
-        done = {id(r) for r in page.requests} | {id(r) for r in page.failed}
-        if len(started) == seen and all(id(r) in done for r in started):
-            if quiet_since is not None and quiet_since >= 5:
-                break
-            quiet_since = (quiet_since or 0) + 1
-        else:
-            quiet_since, seen = None, len(started)
-        page.wait_for_timeout(100)
-    plain = compressed = 0
-    urls = []
-    for request in page.requests:
-        if request.url.startswith(("data:", "blob:")):
-            continue
-        response = request.response()
-        body = response.body() if response is not None else b""
-        kind = (response.headers.get("content-type", "") if response is not None else "")
-        plain += len(body)
-        small = kind.startswith(TEXT_TYPES) and len(body) >= 1024
-        compressed += len(gzip.compress(body, compresslevel=6)) if small else len(body)
-        urls.append(request.url)
-    return plain, compressed, urls
-
-
 @pytest.mark.book
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.parametrize("name", toc_pages())
-def test_first_visit_within_budget_and_without_heavy_scripts(page, site_url, name):
-    plain, compressed, urls = first_visit(page, f"{site_url}/{name}.html")
-    heavy = [u for u in urls if re.search(r"mathjax/|fontawesome|searchindex\.js|searchtools\.js|\.woff2", u)]
+def test_first_visit_within_budget_and_without_heavy_scripts(page_visits, name):
+    visit = page_visits(name)  # a cold visit (tests/page_visit.py)
+    heavy = [u for u in visit.urls if re.search(r"mathjax/|fontawesome|searchindex\.js|searchtools\.js|\.woff2", u)]
     assert not heavy, f"{name}: {heavy}"
-    assert page.evaluate("typeof window.MathJax") == "undefined"
-    assert not page.blocked, f"{name}: requests to other hosts: {page.blocked}"
-    interactive = page.locator(".m4ml-plotly").count() > 0
-    budget = BUDGET[interactive]
-    assert compressed <= budget, (f"{name}: {compressed / MB:.2f} MB with gzip (budget {budget / MB:.0f} MB; "
-                                  f"{plain / MB:.2f} MB uncompressed)")
+    assert not visit.mathjax_loaded
+    assert not visit.blocked, f"{name}: requests to other hosts: {visit.blocked}"
+    budget = BUDGET[visit.interactive]
+    assert visit.compressed <= budget, (f"{name}: {visit.compressed / MB:.2f} MB with gzip (budget "
+                                        f"{budget / MB:.0f} MB; {visit.plain / MB:.2f} MB uncompressed)")
 
 
 @pytest.mark.book

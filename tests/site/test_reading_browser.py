@@ -27,6 +27,7 @@ import pytest
 from m4ml_book import names
 
 from conftest import BOOK, CHROMIUM, is_notebook, toc_pages
+from page_visit import LINE_BREAKS
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
@@ -43,70 +44,9 @@ def open_page(page, site_url: str, name: str, width: int = 1280, query: str = ""
 
 
 # ------------------------------------------------------------------ line breaks
-# For every inline formula with punctuation right after it (or an opening bracket right
-# before it), and every signed or exponent-form number in the prose: is it split over two
-# lines where the lines fall now, and is it in a no-wrap span? Solutions and hidden cells are
-# opened first.
-LINE_BREAKS = r"""() => {
-  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
-  const article = document.querySelector('article.bd-article');
-  const nowrap = (node) => {
-    for (let el = node.parentElement; el && el !== article; el = el.parentElement) {
-      if (getComputedStyle(el).whiteSpace.startsWith('nowrap')) return true;
-    }
-    return false;
-  };
-  const context = (el) => (el.closest('p, li, dd, figcaption') || el).textContent
-    .replace(/\s+/g, ' ').trim().slice(0, 70);
-  const problems = [];
-  let pairs = 0, numbers = 0;
-  for (const math of article.querySelectorAll('span.math')) {
-    const formula = math.querySelector('mjx-container');
-    if (!formula) continue;
-    const box = formula.getBoundingClientRect();
-    for (const [sibling, pattern, after] of [[math.nextSibling, /^[.,;:!?\u2026)\]}\u2019\u201d%]/, true],
-                                             [math.previousSibling, /[(\[{\u2018\u201c]$/, false]]) {
-      if (!sibling || sibling.nodeType !== Node.TEXT_NODE || !pattern.test(sibling.data)) continue;
-      pairs += 1;
-      const range = document.createRange();
-      const k = after ? 0 : sibling.data.length - 1;
-      range.setStart(sibling, k);
-      range.setEnd(sibling, k + 1);
-      const mark = range.getBoundingClientRect();
-      const sameLine = mark.bottom > box.top && mark.top < box.bottom
-        && (after ? mark.left >= box.right - 2 : mark.right <= box.left + 2);
-      if (!sameLine) problems.push(`"${sibling.data[k]}" on another line than its formula: ${context(math)}`);
-      else if (!nowrap(sibling)) problems.push(`"${sibling.data[k]}" may wrap away from its formula: ${context(math)}`);
-    }
-  }
-  const number = /[-\u2212]?\d[\d.,]*[eE][-+\u2212]?\d+|(?<![\w.])[-\u2212]\d(?:[\d.,]*\d)?/g;
-  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
-  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
-    const el = text.parentElement;
-    const skipped = 'pre, code, .math, mjx-container, script, style, h1, h2, h3, h4, h5, h6, .cell_output, svg';
-    if (el.closest(skipped)) continue;
-    for (const match of text.data.matchAll(number)) {
-      numbers += 1;
-      const range = document.createRange();
-      range.setStart(text, match.index);
-      range.setEnd(text, match.index + match[0].length);
-      const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
-      if (lines.size > 1) problems.push(`number ${match[0]} split over two lines: ${context(el)}`);
-      else if (!nowrap(text)) problems.push(`number ${match[0]} may be split over two lines: ${context(el)}`);
-    }
-  }
-  return [problems, pairs, numbers];
-}"""
-
-
 @pytest.mark.parametrize("name", toc_pages())
-def test_no_line_break_after_a_formula_or_inside_a_number(page, site_url, name):
-    problems = []
-    for width in (1280, 1000):
-        open_page(page, site_url, name, width)
-        found, _, _ = page.evaluate(LINE_BREAKS)
-        problems += [f"{width} px: {p}" for p in found]
+def test_no_line_break_after_a_formula_or_inside_a_number(page_visits, name):
+    problems = page_visits(name).line_breaks  # at 1280 and 1000 px, solutions open (tests/page_visit.py)
     assert not problems, f"{name}:\n" + "\n".join(problems)
 
 
@@ -149,25 +89,11 @@ def test_there_are_solution_pages():
 
 
 @pytest.mark.parametrize("name", SOLUTION_PAGES)
-def test_solution_title_bar_clicks(page, site_url, name):
-    open_page(page, site_url, name)
-    titles = page.locator(".solution.toggle > .admonition-title")
-    assert titles.count() >= 1, f"{name}: no solution title bars"
-    for k in range(titles.count()):
-        title = titles.nth(k)
-        link = title.locator("a").first
-        if link.count():
-            target = link.get_attribute("href")
-            link.click()
-            page.wait_for_timeout(100)
-            assert page.evaluate("location.hash") == target, f"{name}: the link in solution {k + 1} was not followed"
-        solution = title.locator("xpath=..")
-        hidden = "toggle-hidden" in (solution.get_attribute("class") or "")
-        title.click(position={"x": 8, "y": 8})
-        page.wait_for_timeout(100)
-        now_hidden = "toggle-hidden" in (solution.get_attribute("class") or "")
-        assert now_hidden != hidden, f"{name}: clicking the title bar of solution {k + 1} did not toggle it"
-    assert not page.console_errors, f"{name}: console errors: {page.console_errors}"
+def test_solution_title_bar_clicks(page_visits, name):
+    visit = page_visits(name)  # tests/page_visit.py clicks every title bar, and every link in one
+    assert visit.solution_titles >= 1, f"{name}: no solution title bars"
+    assert not visit.solution_problems, "\n".join(visit.solution_problems)
+    assert not visit.console_errors, f"{name}: console errors: {visit.console_errors}"
 
 
 # ------------------------------------------------------------------ sidebars
@@ -319,15 +245,8 @@ def test_glued_number_is_not_half_of_a_formula():
     assert not bad, bad
 
 
-def test_figures_are_not_shrunk_too_far(page, site_url):
+def test_figures_are_not_shrunk_too_far(page_visits):
     """Every Matplotlib figure is drawn at 100 dpi with 11-point tick labels and legends; shown
     at less than 0.72 of its size, in the 1280 px layout, that text falls below 11 px."""
-    small = []
-    for name in toc_pages():
-        open_page(page, site_url, name)
-        for caption, natural, shown in page.evaluate("""Array.from(document.querySelectorAll('article figure img'))
-              .map(i => [(i.closest('figure').querySelector('.caption-number') || {}).textContent || i.src,
-                         i.naturalWidth, i.getBoundingClientRect().width])"""):
-            if natural and shown / natural < 0.72:
-                small.append(f"{name}: {caption.strip()} shown at {shown / natural:.2f} of its size")
+    small = [line for name in toc_pages() for line in page_visits(name).small_figures]
     assert not small, "\n".join(small)
