@@ -250,3 +250,29 @@ def test_figures_are_not_shrunk_too_far(page_visits):
     at less than 0.72 of its size, in the 1280 px layout, that text falls below 11 px."""
     small = [line for name in toc_pages() for line in page_visits(name).small_figures]
     assert not small, "\n".join(small)
+
+
+def test_figures_follow_the_theme(page, site_url):
+    """In the dark theme a Matplotlib figure is dark, with its coloured curves in the same hues;
+    in the light theme it is shown as drawn (m4ml.css)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    open_page(page, site_url, "foundations/gradient_descent")
+    figure = page.locator("div.cell_output img").first
+    figure.scroll_into_view_if_needed()
+    shots = {}
+    for theme in ("light", "dark"):
+        page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+        page.wait_for_timeout(300)
+        shots[theme] = np.asarray(Image.open(io.BytesIO(figure.screenshot())).convert("RGB"), dtype=float)
+    light, dark = shots["light"], shots["dark"]
+    assert light.mean() > 200 and dark.mean() < 60, (light.mean(), dark.mean())
+    # Where the light figure is clearly coloured (the orange iterates), the dark one has the same
+    # warm hue: red above blue, in the same pixels.
+    coloured = light.max(axis=2) - light.min(axis=2) > 80
+    assert coloured.sum() > 50
+    warm = light[coloured][:, 0] > light[coloured][:, 2]
+    assert np.mean((dark[coloured][:, 0] > dark[coloured][:, 2]) == warm) > 0.9
