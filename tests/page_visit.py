@@ -293,6 +293,9 @@ def visit(browser, site_url: str, name: str) -> Visit:
             "Array.from(document.querySelectorAll('span.math, div.math'))"
             ".filter(e => !e.querySelector('mjx-container')).length")
         result.mathjax_loaded = page.evaluate("typeof window.MathJax") != "undefined"
+        # Figures load when the reader comes near them (loading="lazy"): load them all now.
+        page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+        page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=20_000)
         result.broken_images = page.evaluate(
             "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
         # Every rule in the light theme; in the dark theme only contrast can differ.

@@ -18,7 +18,8 @@ version and the macros: a rebuild after a prose edit finds the formulas of the p
 in the cache and starts no node process (half of what such a rebuild used to cost). A formula
 with a TeX error is never cached, so its warning comes back on every build.
 
-The same pass removes three scripts from every page:
+The same pass marks every PNG image ``loading="lazy"`` with its pixel size, so that a figure
+is fetched when the reader comes near it, and removes three scripts from every page:
 
 * MathJax itself (Sphinx's mathjax extension adds it to every page). Client-side MathJax is
   loaded only if live code prints a formula: ``_assets/mathjax2-shim.js``, which Thebe calls to
@@ -34,6 +35,13 @@ The same pass removes three scripts from every page:
 * The search index (``searchindex.js``) with Sphinx's search tools. The theme loads them on
   every page for its search-as-you-type, which this book does not turn on: the search box
   sends the reader to ``search.html``, the only page that loads the index.
+
+It also drops sphinx-design's stylesheet and tab script, which Jupyter Book adds to every page,
+from the pages that use none of its components (``patches.drop_page_scripts``).
+
+The theme's stylesheet (312 kB) and MyST-NB's (43 kB) are cut to the rules some page can match:
+a selector is dropped when it needs a class that no page has and no script of the site names
+(:func:`purge_stylesheet`).
 
 HTML builders only; the LaTeX (PDF) build typesets its formulas with TeX.
 """
@@ -170,17 +178,21 @@ def prune_stylesheet(css: str, pages: list[str]) -> str:
     tags: set[str] = set()
     chars: set[str] = set()
     for text in pages:
-        page_tags, page_chars, _ = page_features(text)
+        page_tags, page_chars, *_ = page_features(text)
         tags |= page_tags
         chars |= page_chars
     return prune_stylesheet_for(css, tags, chars)
 
 
-def page_features(text: str) -> tuple[set[str], set[str], set[str]]:
+CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+
+
+def page_features(text: str) -> tuple[set[str], set[str], set[str], set[str]]:
     """What the site's stylesheets must cover for one page: its MathJax elements, its MathJax
-    character classes and its Font Awesome classes."""
+    character classes, its Font Awesome classes and all its classes."""
+    classes = {name for value in CLASS_ATTRIBUTE.findall(text) for name in value.split()}
     return ({t.lower() for t in TAG_IN_PAGE.findall(text)}, set(CHAR_IN_PAGE.findall(text)),
-            set(FA_CLASS.findall(text)))
+            set(FA_CLASS.findall(text)), classes)
 
 
 def prune_stylesheet_for(css: str, tags: set[str], chars: set[str]) -> str:
@@ -202,6 +214,41 @@ def prune_stylesheet_for(css: str, tags: set[str], chars: set[str]) -> str:
             selector = ", ".join(usable)
         kept.append(f"{selector} {{{match.group(2).rstrip()}\n}}")
     return "\n".join(kept) + "\n"
+
+
+# ------------------------------------------------------------------ images
+IMG = re.compile(r"<img\s[^>]*>")
+SRC = re.compile(r'\ssrc="([^"]+)"')
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) from a PNG file's header, or None if it is not a readable PNG."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def lazy_images(text: str, page: Path) -> str:
+    """Every PNG image of the page with ``loading="lazy"`` and its pixel size: the browser fetches
+    a figure when it comes near the screen, and reserves its place before (m4ml.css keeps the
+    height proportional when the column is narrower than the image)."""
+
+    def one(match: re.Match) -> str:
+        tag = match.group(0)
+        src = SRC.search(tag)
+        if " loading=" in tag or src is None:
+            return tag
+        size = png_size((page.parent / html.unescape(src.group(1)).split("?")[0]).resolve())
+        if size is None or " width=" in tag or " height=" in tag:
+            return tag
+        return f'<img loading="lazy" width="{size[0]}" height="{size[1]}" ' + tag[len("<img "):]
+
+    return IMG.sub(one, text)
 
 
 # ------------------------------------------------------------------ the pass over the site
@@ -233,7 +280,7 @@ def render(app: Sphinx, items: list[tuple[str, bool]]) -> tuple[list[str], str, 
 
 # ------------------------------------------------------------------ the cache of typeset formulas
 CACHE_NAME = "m4ml-math-cache.pickle"
-CACHE_FIELDS = ("key", "css", "markup", "pages")
+CACHE_FIELDS = ("key", "css", "markup", "pages", "scripts", "purged")
 
 
 def _cache_key(app: Sphinx) -> str:
@@ -259,7 +306,7 @@ def load_cache(path: Path, key: str) -> dict:
             return cache
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
         pass
-    return {"key": key, "css": None, "markup": {}, "pages": {}}
+    return {"key": key, "css": None, "markup": {}, "pages": {}, "scripts": {}, "purged": {}}
 
 
 def save_cache(path: Path, cache: dict) -> None:
@@ -331,6 +378,7 @@ def finish_site(app: Sphinx, exception) -> None:
     for page, text in texts.items():
         new = patches.fix_html(text)  # the accessibility fixes (m4ml_book.a11y)
         new = typeset_page(new, rendered) if rendered else new
+        new = lazy_images(new, page)
         new = patches.drop_page_scripts(new, keep_search=page.name == "search.html" and page.parent == outdir)
         href = f"{_relative_static(page, outdir)}{STATIC_DIR}/{CSS_NAME}"
         link = f'<link rel="stylesheet" type="text/css" href="{href}" />'
@@ -344,6 +392,7 @@ def finish_site(app: Sphinx, exception) -> None:
     tags = set().union(*(memo[k][1] for k in keys.values()))
     chars = set().union(*(memo[k][2] for k in keys.values()))
     icons = set().union(*(memo[k][3] for k in keys.values()))
+    classes = set().union(*(memo[k][4] for k in keys.values()))
 
     static = outdir / "_static" / STATIC_DIR
     fonts = _node_modules(app) / "mathjax-full" / "es5" / "output" / "chtml" / "fonts" / FONT_DIR
@@ -355,7 +404,7 @@ def finish_site(app: Sphinx, exception) -> None:
     (static / "tex-macros.json").write_text(json.dumps(_macros(app), indent=1) + "\n", encoding="utf-8")
     scale = f'\n\nmjx-container[jax="CHTML"] {{\n  font-size: {SCALE};\n}}\n'
     (static / CSS_NAME).write_text(prune_stylesheet_for(css, tags, chars) + scale, encoding="utf-8")
-    slim_icons(outdir, icons)
+    slim_icons(outdir, icons, classes | script_words(outdir, cache), cache)
     save_cache(_cache_path(app), cache)
     logger.info("math_ssr: %d of %d pages processed, %d formulas, %d of them typeset in node "
                 "(the rest cached), in %.1f s", len(stale), len(pages), len(items), fresh,
@@ -379,22 +428,25 @@ def _theme_static() -> Path:
     return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
 
 
-def slim_icons(outdir: Path, page_classes: set[str]) -> None:
+def slim_icons(outdir: Path, page_classes: set[str], used: set[str] | None = None,
+               cache: dict | None = None) -> None:
     """The theme's stylesheet with the rules of used icons only (the pages' `fa-*` classes, and
-    those the theme's scripts set), and fonts cut to their glyphs."""
+    those the theme's scripts set), and fonts cut to their glyphs. With `used` (every class of
+    the pages and every word of the site's scripts), also without the rules no page can match
+    (:func:`purge_stylesheet`)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     static = _theme_static()
     theme_js = "".join(p.read_text(encoding="utf-8") for p in (static / "scripts").glob("*.js")
                        if p.name != "fontawesome.js")
-    used = set(page_classes) | set(FA_CLASS.findall(theme_js))
+    icon_classes = set(page_classes) | set(FA_CLASS.findall(theme_js))
     css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
     glyphs: set[int] = set()
 
     def keep(match: re.Match) -> str:
         names = {sel.split(":")[0][1:] for sel in match.group(1).split(",")}
-        if names & used:
+        if names & icon_classes:
             glyphs.add(int(match.group(2), 16))
             return match.group(0)
         return ""
@@ -425,11 +477,126 @@ def slim_icons(outdir: Path, page_classes: set[str]) -> None:
             raise ExtensionError(f"math_ssr: the theme's stylesheet no longer loads {name} as expected")
         css = css.replace(old, f'src:url(../{ICON_DIR}/{name}.woff) format("woff")')
     css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/\s*$", "", css)
+    if used is not None:
+        css = purged(css, used, cache, "theme")
+        write_mystnb_stylesheet(outdir, used, cache)
     # The search field's magnifying glass is placed absolutely when it is a glyph, over the
     # field's text; as an SVG it sat in the flow before the field, and was drawn larger in the
     # search dialog. Keep both.
     css += "\n" + SEARCH_ICON_IN_FLOW + "\n"
     (outdir / "_static" / "styles" / "pydata-sphinx-theme.css").write_text(css, encoding="utf-8")
+
+
+# ------------------------------------------------------------------ unused CSS
+WORD = re.compile(r"-?[_a-zA-Z][_a-zA-Z0-9-]*")
+
+
+def script_words(outdir: Path, cache: dict) -> set[str]:
+    """Every word in the site's JavaScript: a superset of the classes a script can set. Read
+    again only for a script whose size or date changed (remembered in `cache`)."""
+    memo = cache["scripts"]
+    words: set[str] = set()
+    seen = set()
+    for script in (outdir / "_static").rglob("*.js"):
+        key = script.relative_to(outdir).as_posix()
+        seen.add(key)
+        stamp = _stamp(script)
+        if key not in memo or memo[key][0] != stamp:
+            memo[key] = (stamp, set(WORD.findall(script.read_text(encoding="utf-8", errors="replace"))))
+        words |= memo[key][1]
+    for gone in set(memo) - seen:
+        del memo[gone]
+    return words
+
+
+def _split_selectors(prelude) -> list[list]:
+    """The comma-separated selectors of a rule's prelude, as token lists (commas inside
+    ``:not(...)``, ``:is(...)`` and other functions stay with their function)."""
+    parts, current = [], []
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            parts.append(current)
+            current = []
+        else:
+            current.append(token)
+    parts.append(current)
+    return parts
+
+
+def _classes_needed(selector) -> set[str]:
+    """The classes an element must have for `selector` to match: those written at its top level
+    (a class inside ``:not()``, ``:is()`` or ``:where()`` is not required)."""
+    needed = set()
+    for before, token in zip(selector, selector[1:]):
+        if before.type == "literal" and before.value == "." and token.type == "ident":
+            needed.add(token.value)
+    return needed
+
+
+def purged(css: str, used: set[str], cache: dict | None, name: str) -> str:
+    """:func:`purge_stylesheet`, remembered in `cache` under `name` until the stylesheet, the
+    set of used words or this module changes (a prose edit changes none of them)."""
+    key = hashlib.sha256(b"\0".join([css.encode(), "\0".join(sorted(used)).encode(),
+                                      Path(__file__).read_bytes()])).hexdigest()
+    memo = {} if cache is None else cache.setdefault("purged", {})
+    if (memo.get(name) or ("",))[0] != key:
+        memo[name] = (key, purge_stylesheet(css, used))
+    return memo[name][1]
+
+
+def write_mystnb_stylesheet(outdir: Path, used: set[str], cache: dict | None) -> None:
+    """MyST-NB's stylesheet (copied to ``_static/mystnb.<hash>.css``) without its unused rules,
+    purged from the package's own copy, so that a class a later build uses finds its rule."""
+    import myst_nb
+
+    source = Path(myst_nb.__file__).parent / "static" / "mystnb.css"
+    text = source.read_text(encoding="utf-8")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    target = outdir / "_static" / f"mystnb.{digest}.css"
+    if not target.exists():
+        raise ExtensionError(f"math_ssr: MyST-NB's stylesheet is no longer at {target}")
+    slim = purged(text, used, cache, "mystnb")
+    if target.read_text(encoding="utf-8") != slim:
+        target.write_text(slim, encoding="utf-8")
+
+
+def purge_stylesheet(css: str, used: set[str]) -> str:
+    """`css` without the selectors that name a class no page has and no script can set, and
+    without rules left with no selector. At-rules that hold rules (``@media``, ``@supports``) are
+    purged inside; every other at-rule (``@font-face``, ``@keyframes``, ...) is kept whole."""
+    import tinycss2
+
+    kept = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            selectors = [tinycss2.serialize(sel).strip() for sel in _split_selectors(rule.prelude)
+                         if _classes_needed(sel) <= used]
+            if selectors:
+                kept.append(",".join(selectors) + "{" + tinycss2.serialize(rule.content) + "}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
+            inner = purge_stylesheet(tinycss2.serialize(rule.content), used)
+            if inner:
+                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+        elif rule.type != "error":
+            kept.append(tinycss2.serialize([rule]))
+        else:
+            raise ExtensionError(f"math_ssr: cannot parse the theme's stylesheet: {rule.message}")
+    return _escape_private_use("".join(kept))
+
+
+PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+
+
+def _escape_private_use(css: str) -> str:
+    """tinycss2 writes a string's escapes as the characters they stand for; write the icon
+    font's private-use characters as escapes again (``"\\f104"``), as the theme does, so that
+    they stay readable and :data:`PRIVATE_GLYPH` finds them."""
+
+    def escape(match: re.Match) -> str:
+        after = css[match.end():match.end() + 1]
+        return f"\\{ord(match.group()):x}" + (" " if after and after in "0123456789abcdefABCDEF \t\n" else "")
+
+    return PRIVATE_USE.sub(escape, css)
 
 
 def setup(app: Sphinx) -> dict:

@@ -25,6 +25,7 @@ LIVE_CODE_CONFIG = "config.json"        # where a published site runs live code 
 READING_STATIC = "m4ml-reading"         # _static/<this>: reading.js, reading.css
 M4ML_STATIC = "m4ml"                    # _static/<this>: m4ml.css, sortable-table.js
 PLOTLY_JS = "plotly/plotly-cartesian.min.js"  # in _static (scripts/vendor.py puts it there)
+PLOTLY_LOADER = "plotly-lazy.js"         # loads PLOTLY_JS near a figure, in _static/M4ML_STATIC
 THEBE_REQUIREJS = "thebe/require.js"    # in _static (scripts/vendor.py)
 
 # ------------------------------------------------------------------ names inside the pages
@@ -48,6 +49,7 @@ ASSET_NAMES: dict[str, tuple[str, ...]] = {
                      f"window.{THEBE_REQUIREJS_GLOBAL} =", f'"{THEBE_REQUIREJS}"',
                      f'"{LIVE_CODE_STATIC}/{LIVE_CODE_CONFIG}"',
                      f'"{LIVE_CODE_STATIC}/mathjax2-shim.js"'),
+    "plotly-lazy.js": (f'"../{PLOTLY_JS}"',),
     "reading.css": (f".{NOWRAP_CLASS}",),
     "sortable-table.js": (f'"{TOTAL_ROW_CLASS}"', f'"table.{SORTABLE_CLASS}"'),
 }

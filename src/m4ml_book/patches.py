@@ -312,6 +312,13 @@ _SEARCH_SCRIPTS = re.compile(
 )
 
 
+_SPHINX_DESIGN = re.compile(
+    r'\s*<link rel="stylesheet" type="text/css" href="[./]*_static/sphinx-design\.min\.css[^"]*" />'
+    r'|\s*<script data-sd-tabs-storage-prefix="[^"]*" src="[./]*_static/design-tabs\.js[^"]*"></script>'
+)
+_SPHINX_DESIGN_USED = re.compile(r'class="[^"]*\bsd-')
+
+
 def drop_page_scripts(text: str, *, keep_search: bool) -> str:
     """A written page without the scripts the book no longer needs on it (``m4ml_book.math_ssr``).
 
@@ -319,10 +326,14 @@ def drop_page_scripts(text: str, *, keep_search: bool) -> str:
       load MathJax only when they contain TeX;
     - pydata-sphinx-theme's Font Awesome script (1.5 MB): the icons come from its icon font;
     - the search index and its two scripts, except on the search page (``keep_search``): the
-      theme's search box sends the reader to that page, which loads them.
+      theme's search box sends the reader to that page, which loads them;
+    - sphinx-design's stylesheet and tab script (62 kB), which Jupyter Book adds to every page,
+      from the pages that use none of its components (no ``sd-`` class).
     """
     text = _MATHJAX_SCRIPT.sub("", text)
     text = _FONTAWESOME_SCRIPT.sub("", text)
+    if not _SPHINX_DESIGN_USED.search(text):
+        text = _SPHINX_DESIGN.sub("", text)
     return text if keep_search else _SEARCH_SCRIPTS.sub("", text)
 
 
@@ -396,6 +407,10 @@ UPSTREAM: dict[str, tuple[Upstream, ...]] = {
                  """    <script src="{{ pathto('_static/searchtools.js', 1) | e }}"></script>
     <script src="{{ pathto('_static/language_data.js', 1) | e }}"></script>
     <script src="{{ pathto('searchindex.js', 1) | e }}"></script>"""),
+        Upstream("sphinx-design", "0.8.0", "sphinx_design/extension.py",
+                 'app.add_css_file("sphinx-design.min.css")'),
+        Upstream("sphinx-design", "0.8.0", "sphinx_design/extension.py",
+                 'app.add_js_file("design-tabs.js", **js_attributes)'),
     ),
     "cache_pybtex_plugins": (
         Upstream("pybtex", "0.26.1", "pybtex.plugin:_load_entry_point", "651a544d021985ba"),

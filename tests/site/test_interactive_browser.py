@@ -7,6 +7,7 @@ drawn, is labelled for screen readers, and follows the dark theme; a real mouse
 click and a drag on its slider change what is shown; and the console stays clean.
 We also record the bytes a first visit transfers in book/_build/interactive-page-weight.json
 (the target is at most 2 MB; like the build-time targets it is reported, not asserted).
+plotly.js itself is fetched only when a figure comes near the screen (``_assets/plotly-lazy.js``).
 
 To try the tests on a build of your own instead of building the book, point
 M4ML_HTML at its html directory, e.g. ``M4ML_HTML=/tmp/me-build/_build/html``.
@@ -32,6 +33,7 @@ if CHROMIUM is None:
                 allow_module_level=True)
 
 PLOTLY_JS = f"_static/{names.PLOTLY_JS}"
+LOADER = f"_static/{names.M4ML_STATIC}/{names.PLOTLY_LOADER}"
 FIGURE = f".{names.PLOTLY_FIGURE_CLASS}"
 FIRST_VISIT_BUDGET = 2_000_000  # bytes; the project's target for a first visit of a page
 FIGURE_PAGES = [p for p in toc_pages() if "interactive.show(" in (BOOK / f"{p}.md").read_text(encoding="utf-8")]
@@ -48,8 +50,11 @@ def site(site_url) -> str:
 
 
 def open_page(page, site, name):
+    """Open the page and scroll to each figure, so that plotly.js is loaded and every figure drawn."""
     response = page.goto(f"{site}/{name}.html", wait_until="load")
     assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
+    for i in range(page.locator(FIGURE).count()):
+        page.locator(FIGURE).nth(i).scroll_into_view_if_needed()
     page.wait_for_function(
         f"Array.from(document.querySelectorAll('{FIGURE}')).every(d => d.querySelector('.main-svg'))",
         timeout=15_000)
@@ -58,10 +63,10 @@ def open_page(page, site, name):
 
 def figure_state(page, index):
     return page.evaluate(
-        """i => { const gd = document.querySelectorAll('.m4ml-plotly')[i];
+        """i => { const gd = document.querySelectorAll('%s')[i];
                   return {active: gd._fullLayout.sliders.length ? gd._fullLayout.sliders[0].active : null,
                           visible: gd.data.map(t => t.visible !== false && t.visible !== 'legendonly'),
-                          font: gd._fullLayout.font.color}; }""", index)
+                          font: gd._fullLayout.font.color}; }""" % FIGURE, index)
 
 
 def test_there_are_figure_pages():
@@ -71,6 +76,29 @@ def test_there_are_figure_pages():
 def test_plotly_only_where_needed(page, site):
     page.goto(f"{site}/intro.html")
     assert page.locator(f"script[src$='{PLOTLY_JS.split('/', 1)[1]}']").count() == 0
+    assert page.locator(f"script[src*='{names.PLOTLY_LOADER}']").count() == 0
+
+
+def test_plotly_loads_when_a_figure_comes_near(page, site):
+    """A page whose first figure is far below the screen does not fetch plotly.js on arrival; it
+    does when the reader scrolls towards the figure, and the figure is drawn."""
+    far = None
+    for name in FIGURE_PAGES:
+        page.goto(f"{site}/{name}.html", wait_until="load")
+        top = page.evaluate(f"document.querySelector('{FIGURE}').getBoundingClientRect().top")
+        if top > 900 + 800 + 200:
+            far = name
+            break
+    assert far, "no figure page has its first figure far below the first screen"
+    page.requests.clear()
+    page.goto(f"{site}/{far}.html", wait_until="load")
+    page.wait_for_timeout(1000)
+    assert not [r for r in page.requests if PLOTLY_JS in r.url], f"{far}: plotly.js loaded on arrival"
+    assert page.evaluate(f"document.querySelector('{FIGURE} .main-svg') === null")
+    page.locator(FIGURE).first.scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelector('{FIGURE} .main-svg')", timeout=15_000)
+    assert len([r for r in page.requests if PLOTLY_JS in r.url]) == 1
+    assert not page.console_errors, page.console_errors
 
 
 @pytest.mark.parametrize("name", FIGURE_PAGES)
@@ -79,9 +107,11 @@ def test_figures_draw_and_respond(page, site, name, html_dir):
     record_weight(page, site, name, html_dir)
     head_scripts = page.evaluate(
         "Array.from(document.head.querySelectorAll('script[src]')).map(s => [s.src, s.defer || s.async])")
-    plotly = [s for s in head_scripts if urlparse(s[0]).path.endswith(PLOTLY_JS)]
-    assert len(plotly) == 1 and not plotly[0][1], (
-        f"{name}: plotly.js should be one blocking script in <head>: {head_scripts}")
+    loader = [s for s in head_scripts if urlparse(s[0]).path.endswith(LOADER)]
+    assert len(loader) == 1 and not loader[0][1], (
+        f"{name}: plotly's loader should be one blocking script in <head>: {head_scripts}")
+    fetched = [r.url for r in page.requests if urlparse(r.url).path.endswith(PLOTLY_JS)]
+    assert len(fetched) == 1, f"{name}: plotly.js should be fetched once, when a figure is near: {fetched}"
     n_figures = page.locator(FIGURE).count()
     assert n_figures >= 1
     for i in range(n_figures):

@@ -9,6 +9,7 @@ the cache.
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -86,6 +87,13 @@ def small_site(tmp_path):
     outdir = tmp_path / "html"
     (outdir / "part").mkdir(parents=True)
     (outdir / "_static" / "styles").mkdir(parents=True)  # slim_icons writes the theme's stylesheet here
+    import hashlib
+
+    import myst_nb  # and purges MyST-NB's, which Sphinx copies under a name with its hash
+
+    source = Path(myst_nb.__file__).parent / "static" / "mystnb.css"
+    (outdir / "_static" / f"mystnb.{hashlib.sha256(source.read_bytes()).hexdigest()}.css").write_bytes(
+        source.read_bytes())
     for name in ("index.html", "part/page.html"):
         (outdir / name).write_text(PAGE, encoding="utf-8")
     app = fake_app(tmp_path)
@@ -126,3 +134,21 @@ def test_only_changed_pages_are_fixed_and_typeset(tmp_path, node_runs, monkeypat
     assert "<mjx-container" in (outdir / "index.html").read_text()
     # the stylesheet still covers the formulas of the page that was not read
     assert (outdir / "_static" / math_ssr.STATIC_DIR / math_ssr.CSS_NAME).read_text() == css
+
+
+def test_purge_keeps_what_a_page_or_script_can_match():
+    css = (".used{a:1}.unused{b:2}.used .unused,.used>p{c:3}p:not(.unused){d:4}"
+           ".x:is(.unused,.used){e:5}@media (min-width:10px){.unused{f:6}.used{g:7}}"
+           "@media print{.unused{h:8}}@font-face{font-family:X}@keyframes k{0%{opacity:0}}"
+           "html[data-theme=dark] .used::before{i:9}")
+    out = math_ssr.purge_stylesheet(css, {"used", "x"})
+    assert ".used{a:1}" in out and ".unused{b:2}" not in out
+    assert ".used>p{c:3}" in out and ".used .unused" not in out  # one selector of two dropped
+    assert "p:not(.unused){d:4}" in out and ".x:is(.unused,.used){e:5}" in out  # classes in functions are not required
+    assert "@media (min-width:10px){.used{g:7}}" in out and "f:6" not in out
+    assert "@media print" not in out  # left empty
+    assert "@font-face{font-family:X}" in out and "@keyframes k{0%{opacity:0}}" in out
+    assert "html[data-theme=dark] .used::before{i:9}" in out
+    # icon glyphs stay written as escapes, as the theme writes them
+    icons = math_ssr.purge_stylesheet('.used:before{content:"\\f104"}.x:before{content:"\\f105 a"}', {"used", "x"})
+    assert icons == '.used:before{content:"\\f104"}.x:before{content:"\\f105 a"}'

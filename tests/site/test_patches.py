@@ -227,3 +227,13 @@ def test_drop_page_scripts_keeps_the_search_scripts_only_where_asked():
     assert "searchindex.js" in kept and "searchtools.js" in kept
     assert "MathJax" not in kept and "fontawesome" not in kept
     assert patches.drop_page_scripts(dropped, keep_search=False) == dropped
+
+
+def test_drop_page_scripts_keeps_sphinx_design_only_where_used():
+    head = ('<head>\n    <link rel="stylesheet" type="text/css" href="../_static/sphinx-design.min.css?v=6a604523" />\n'
+            '    <script data-sd-tabs-storage-prefix="sphinx-design-tab-id-" '
+            'src="../_static/design-tabs.js?v=fcb327ea"></script>\n</head>')
+    plain = head + '<body><p class="x">Text</p></body>'
+    assert patches.drop_page_scripts(plain, keep_search=False) == '<head>\n</head><body><p class="x">Text</p></body>'
+    cards = head + '<body><div class="sd-card sd-shadow-sm">Card</div></body>'
+    assert patches.drop_page_scripts(cards, keep_search=False) == cards

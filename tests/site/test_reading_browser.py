@@ -226,11 +226,14 @@ def test_search_index_has_no_tex_words(built_book):
 # ------------------------------------------------------------------ figures
 def test_descent_slider_is_labelled_in_the_page_notation(page, site_url):
     open_page(page, site_url, "optim/descent")
-    page.wait_for_function("document.querySelector('.m4ml-plotly .main-svg')", timeout=15_000)
-    labels = page.evaluate("""(() => { const gd = document.querySelector('.m4ml-plotly');
+    figure = f".{names.PLOTLY_FIGURE_CLASS}"
+    page.locator(figure).first.scroll_into_view_if_needed()  # plotly.js loads when a figure is near
+    page.wait_for_function(f"document.querySelector('{figure} .main-svg')", timeout=15_000)
+    labels = page.evaluate("""(() => { const gd = document.querySelector('.%s');
         return {title: gd._fullLayout.title.text,
                 current: Array.from(gd.querySelectorAll('.slider-container text'))
-                              .map(t => t.textContent).filter(t => t.includes('='))}; })()""")
+                              .map(t => t.textContent).filter(t => t.includes('='))}; })()"""
+                           % names.PLOTLY_FIGURE_CLASS)
     assert labels["current"] and labels["current"][0].startswith("learning rate ηL = "), labels
     assert "ηL" in labels["title"] and "λ" not in labels["title"], labels
 

@@ -12,8 +12,9 @@ its MIME bundle, which holds three representations:
 ``text/html``
     a ``<div role="img" aria-label=alt>`` and a short script that calls
     ``Plotly.newPlot``. It loads no library, no MathJax and nothing from
-    another host: the book adds its own copy of plotly.js to the pages that
-    contain such a div (see ``m4ml_book.offline_assets``). The script also
+    another host: on the pages that contain such a div, the book adds a small
+    loader that fetches its own copy of plotly.js when the first figure comes
+    near the screen (see ``m4ml_book.offline_assets``). The script also
     recolours text and grid lines when the reader switches the book between
     its light and dark themes (the ``data-theme`` attribute of ``<html>``).
 ``application/vnd.plotly.v1+json``
@@ -93,15 +94,17 @@ _SCRIPT = """(function () {
     });
     return u;
   }
-  if (typeof Plotly === "undefined") {
-    gd.textContent = "This interactive figure needs plotly.js, which did not load.";
-    return;
+  function draw() {
+    Plotly.newPlot(gd, fig.data, fig.layout, fig.config).then(function () {
+      if (document.documentElement.dataset.theme === "dark") { Plotly.relayout(gd, themed(gd.layout)); }
+      new MutationObserver(function () { Plotly.relayout(gd, themed(gd.layout)); })
+        .observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+    });
   }
-  Plotly.newPlot(gd, fig.data, fig.layout, fig.config).then(function () {
-    if (document.documentElement.dataset.theme === "dark") { Plotly.relayout(gd, themed(gd.layout)); }
-    new MutationObserver(function () { Plotly.relayout(gd, themed(gd.layout)); })
-      .observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
-  });
+  if (typeof Plotly !== "undefined") { draw(); return; }
+  // The book loads plotly.js when the figure comes near the screen (m4ml_book.offline_assets).
+  if (window.m4mlPlotly) { window.m4mlPlotly.whenNear(gd, draw); return; }
+  gd.textContent = "This interactive figure needs plotly.js, which did not load.";
 })();"""
 
 
