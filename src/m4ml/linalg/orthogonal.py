@@ -203,13 +203,13 @@ def householder_qr(A, *, mode: str = "reduced") -> QR:
     vectors = []
     for k in range(min(N - 1, K)):
         v = householder_vector(R[k:, k])
-        # apply H_k = I - 2 v v^T to rows k, ..., N - 1 of the remaining columns
+        # apply H_k = I - 2 v v^T to rows k, ..., N - 1 of columns k, ...
         R[k:, k:] -= 2.0 * np.outer(v, v @ R[k:, k:])
-        # below the diagonal column k is now zero up to rounding: store exact zeros
+        # column k is now zero below the diagonal, up to rounding: store 0
         R[k + 1:, k] = 0.0
         vectors.append(v)
     n_cols = N if mode == "complete" else min(N, K)
-    # Q = H_1 H_2 ... H_m applied to the first columns of the identity, right to left
+    # Q = H_1 H_2 ... H_m times the first columns of I, applied right to left
     Q = np.eye(N, n_cols)
     for k in reversed(range(len(vectors))):
         v = vectors[k]
