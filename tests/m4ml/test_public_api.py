@@ -152,6 +152,11 @@ CALLS = {
     "m4ml.linalg.geometry.gram_schmidt": (lambda: dict(A=X32), {"A": "array", "modified": "bool", "tol": "real"}),
     "m4ml.linalg.geometry.perpendicular_bisector": (lambda: dict(a=np.zeros(2), c=np.ones(2)),
                                                     {"a": "array", "c": "array"}),
+    # m4ml.linalg.orthogonal
+    "m4ml.linalg.orthogonal.householder_vector": (lambda: dict(x=np.ones(3)), {"x": "array"}),
+    "m4ml.linalg.orthogonal.householder_reflector": (lambda: dict(v=np.ones(3)), {"v": "array"}),
+    "m4ml.linalg.orthogonal.householder_qr": (lambda: dict(A=X32), {"A": "array", "mode": "choice"}),
+    "m4ml.linalg.orthogonal.orthogonality_loss": (lambda: dict(Q=X32), {"Q": "array"}),
     "m4ml.linalg.kernels.gram_matrix": (lambda: dict(X=X32, Y=None), {"X": "array", "Y": "opt_array"}),
     "m4ml.linalg.kernels.rbf_kernel": (lambda: dict(X=X32, Y=None, length_scale=1.0),
                                        {"X": "array", "Y": "opt_array", "length_scale": "real"}),
