@@ -1,9 +1,9 @@
 r"""Orthogonal matrices: Householder reflections and the QR factorisation they give.
 
-A **Householder reflection** :math:`\mathbf{H} = \mathbf{I} - 2\mathbf{v}\mathbf{v}^\top`,
+A **Householder reflection** :math:`\mathbf{F} = \mathbf{I} - 2\mathbf{v}\mathbf{v}^\top`,
 with :math:`\lVert\mathbf{v}\rVert = 1`, mirrors :math:`\mathbb{R}^N` in the hyperplane
 orthogonal to :math:`\mathbf{v}`. It is symmetric and orthogonal
-(:math:`\mathbf{H}^\top\mathbf{H} = \mathbf{H}^2 = \mathbf{I}`) and has determinant
+(:math:`\mathbf{F}^\top\mathbf{F} = \mathbf{F}^2 = \mathbf{I}`) and has determinant
 :math:`-1`. :func:`householder_vector` finds the :math:`\mathbf{v}` that maps a given
 vector onto a multiple of :math:`\mathbf{e}_1`; :func:`householder_qr` applies one
 such reflection per column to reduce a matrix to upper triangular form, which gives
@@ -96,12 +96,12 @@ def householder_vector(x) -> np.ndarray:
 
 
 def householder_reflector(v) -> np.ndarray:
-    r"""The reflection :math:`\mathbf{H} = \mathbf{I} - 2\,\mathbf{v}\mathbf{v}^\top / (\mathbf{v}^\top\mathbf{v})`.
+    r"""The reflection :math:`\mathbf{F} = \mathbf{I} - 2\,\mathbf{v}\mathbf{v}^\top / (\mathbf{v}^\top\mathbf{v})`.
 
-    :math:`\mathbf{H}` fixes every vector orthogonal to :math:`\mathbf{v}` and sends
+    :math:`\mathbf{F}` fixes every vector orthogonal to :math:`\mathbf{v}` and sends
     :math:`\mathbf{v}` to :math:`-\mathbf{v}`: it mirrors space in the hyperplane
     :math:`\mathbf{v}^\perp`. It is symmetric, orthogonal and its own inverse, and
-    :math:`\det\mathbf{H} = -1`.
+    :math:`\det\mathbf{F} = -1`.
 
     Parameters
     ----------
@@ -138,22 +138,22 @@ def householder_qr(A, *, mode: str = "reduced") -> QR:
     r"""QR factorisation by Householder reflections.
 
     For :math:`k = 1, \dots, m` with :math:`m = \min(N - 1, K)`, a reflection
-    :math:`\mathbf{H}_k` that leaves the first :math:`k - 1` coordinates alone maps
+    :math:`\mathbf{F}_k` that leaves the first :math:`k - 1` coordinates alone maps
     the part of column :math:`k` on and below the diagonal onto a multiple of
     :math:`\mathbf{e}_k` (:func:`householder_vector`). After all of them,
 
     .. math::
 
-        \mathbf{H}_m \cdots \mathbf{H}_2\mathbf{H}_1\,\mathbf{A} = \mathbf{R}
+        \mathbf{F}_m \cdots \mathbf{F}_2\mathbf{F}_1\,\mathbf{A} = \mathbf{R}
         \quad\Longrightarrow\quad
         \mathbf{A} = \mathbf{Q}\mathbf{R}, \qquad
-        \mathbf{Q} = \mathbf{H}_1\mathbf{H}_2\cdots\mathbf{H}_m ,
+        \mathbf{Q} = \mathbf{F}_1\mathbf{F}_2\cdots\mathbf{F}_m ,
 
-    since each :math:`\mathbf{H}_k` is its own inverse. :math:`\mathbf{Q}` is a product
+    since each :math:`\mathbf{F}_k` is its own inverse. :math:`\mathbf{Q}` is a product
     of orthogonal matrices, hence orthogonal, and :math:`\mathbf{R}` is upper
     triangular. Each reflection is applied as
     :math:`\mathbf{B} \leftarrow \mathbf{B} - 2\mathbf{v}(\mathbf{v}^\top\mathbf{B})`,
-    without forming :math:`\mathbf{H}_k`, at a cost of about :math:`2NK^2 - \tfrac23 K^3`
+    without forming :math:`\mathbf{F}_k`, at a cost of about :math:`2NK^2 - \tfrac23 K^3`
     flops for :math:`\mathbf{R}` when :math:`N \ge K`. Orthogonal transformations do
     not magnify rounding errors, so the computed :math:`\mathbf{Q}` has orthonormal
     columns to within a modest multiple of the unit roundoff however badly
