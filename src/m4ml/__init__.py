@@ -12,7 +12,8 @@ package follows the book's pillars::
     │   ├── geometry        cosine similarity, Gram-Schmidt, hyperplanes
     │   ├── decomposition   principal component analysis
     │   ├── kernels         Gram and RBF kernel matrices
-    │   └── features        Fourier, polynomial and RBF feature maps
+    │   ├── features        Fourier, polynomial and RBF feature maps
+    │   └── spectral        symmetric eigendecomposition with fixed signs, covariance ellipses
     ├── calculus        calculus
     │   ├── derivatives     numerical gradients, Jacobians, Hessians; gradient checks
     │   ├── special         sigmoid, log-sum-exp, softmax (as in scipy.special)
