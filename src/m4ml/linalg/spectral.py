@@ -92,35 +92,38 @@ def symmetric_eigh(A, *, descending: bool = False, rtol: float = 1e-10) -> Symme
     return SymmetricEigen(np.ascontiguousarray(lam), np.ascontiguousarray(Q))
 
 
-def covariance_ellipse(mean, cov, *, scale: float = 1.0, n_points: int = 200) -> np.ndarray:
-    """Points on the covariance ellipse of a two-dimensional data set or Gaussian.
+def covariance_ellipse(mean, cov, *, scale: float = 1.0,
+                       n_points: int = 200) -> np.ndarray:
+    r"""Points on the covariance ellipse of two-dimensional data.
 
-    For a mean :math:`\\boldsymbol{\\mu}` and a symmetric positive definite covariance
-    :math:`\\boldsymbol{\\Sigma} = \\mathbf{Q}\\boldsymbol{\\Lambda}\\mathbf{Q}^\\top`, the points
-    at Mahalanobis distance :math:`c` from the mean,
+    For a mean :math:`\boldsymbol{\mu}` and a symmetric positive definite
+    covariance :math:`\boldsymbol{\Sigma} =
+    \mathbf{Q}\boldsymbol{\Lambda}\mathbf{Q}^\top`, the points at
+    Mahalanobis distance :math:`c` from the mean,
 
     .. math::
 
-        \\{\\mathbf{x} : (\\mathbf{x} - \\boldsymbol{\\mu})^\\top\\boldsymbol{\\Sigma}^{-1}
-        (\\mathbf{x} - \\boldsymbol{\\mu}) = c^2\\}
-        = \\{\\boldsymbol{\\mu} + c\\,\\mathbf{Q}\\boldsymbol{\\Lambda}^{1/2}\\mathbf{u} :
-        \\lVert\\mathbf{u}\\rVert = 1\\},
+        \{\mathbf{x} : (\mathbf{x} - \boldsymbol{\mu})^\top
+        \boldsymbol{\Sigma}^{-1}(\mathbf{x} - \boldsymbol{\mu}) = c^2\}
+        = \{\boldsymbol{\mu} + c\,\mathbf{Q}\boldsymbol{\Lambda}^{1/2}
+        \mathbf{u} : \lVert\mathbf{u}\rVert = 1\},
 
-    form an ellipse centred at the mean whose half-axes point along the eigenvectors
-    :math:`\\mathbf{q}_d` and have lengths :math:`c\\sqrt{\\lambda_d}`: :math:`c` standard
-    deviations along each principal direction. The points are the images of
-    :math:`\\mathbf{u} = (\\cos t, \\sin t)` for ``n_points`` equally spaced angles
-    :math:`t \\in [0, 2\\pi]`; the first and the last point coincide, so that a line through them
-    is closed.
+    form an ellipse centred at the mean with half-axes
+    :math:`c\sqrt{\lambda_d}\,\mathbf{q}_d`: :math:`c` standard deviations
+    along each principal direction. The points are the images of
+    :math:`\mathbf{u} = (\cos t, \sin t)` for ``n_points`` equally spaced
+    angles :math:`t \in [0, 2\pi]`; the first and the last point coincide,
+    so a line through them is closed.
 
     Parameters
     ----------
     mean : array_like, shape (2,)
-        The centre :math:`\\boldsymbol{\\mu}`.
+        The centre :math:`\boldsymbol{\mu}`.
     cov : array_like, shape (2, 2)
         A symmetric positive definite covariance matrix.
     scale : float
-        The Mahalanobis distance :math:`c > 0` (the number of standard deviations).
+        The Mahalanobis distance :math:`c > 0` (the number of standard
+        deviations).
     n_points : int
         The number of points, at least 3.
 
@@ -132,12 +135,13 @@ def covariance_ellipse(mean, cov, *, scale: float = 1.0, n_points: int = 200) ->
     Raises
     ------
     ValueError
-        If ``cov`` is not symmetric positive definite, or a shape or value is wrong.
+        If ``cov`` is not symmetric positive definite, or a shape or value
+        is wrong.
 
     Examples
     --------
-    >>> points = covariance_ellipse([0.0, 0.0], [[4.0, 0.0], [0.0, 1.0]], n_points=5)
-    >>> np.round(points, 12) + 0.0
+    >>> cov = [[4.0, 0.0], [0.0, 1.0]]
+    >>> np.round(covariance_ellipse([0, 0], cov, n_points=5), 12) + 0.0
     array([[ 0.,  1.],
            [ 2.,  0.],
            [ 0., -1.],
@@ -146,11 +150,16 @@ def covariance_ellipse(mean, cov, *, scale: float = 1.0, n_points: int = 200) ->
     """
     mean = check_array(mean, "mean", shape=(2,))
     cov = check_array(cov, "cov", shape=(2, 2))
-    scale = check_scalar(scale, "scale", target_type=Real, min_val=0.0, include_boundaries="neither")
-    n_points = check_scalar(n_points, "n_points", target_type=Integral, min_val=3)
-    lam, Q = symmetric_eigh(cov) if np.allclose(cov, cov.T, rtol=1e-10, atol=0) else (None, None)
+    scale = check_scalar(scale, "scale", target_type=Real, min_val=0.0,
+                         include_boundaries="neither")
+    n_points = check_scalar(n_points, "n_points", target_type=Integral,
+                            min_val=3)
+    symmetric = np.allclose(cov, cov.T, rtol=1e-10, atol=0.0)
+    lam, Q = symmetric_eigh(cov) if symmetric else (None, None)
     if lam is None or lam[0] <= 0:
-        raise ValueError(f"cov must be symmetric positive definite, got {cov.tolist()}")
+        raise ValueError("cov must be symmetric positive definite, "
+                         f"got {cov.tolist()}")
     t = np.linspace(0.0, 2 * np.pi, n_points)
-    circle = np.column_stack([np.cos(t), np.sin(t)])          # unit vectors u, one per row
+    # one unit vector u per row
+    circle = np.column_stack([np.cos(t), np.sin(t)])
     return mean + scale * circle @ (Q * np.sqrt(lam)).T
