@@ -50,12 +50,12 @@ def cholesky_by_the_proof(A):
     a = A[0, 0]
     if a <= 0:
         raise ValueError("not positive definite")
-    l = np.sqrt(a)
+    root = np.sqrt(a)
     L = np.zeros_like(A)
-    L[0, 0] = l
+    L[0, 0] = root
     if len(A) > 1:
         b = A[1:, 0]
-        L[1:, 0] = b / l
+        L[1:, 0] = b / root
         L[1:, 1:] = cholesky_by_the_proof(A[1:, 1:] - np.outer(b, b) / a)
     return L
 
