@@ -13,7 +13,8 @@ package follows the book's pillars::
     │   ├── decomposition   principal component analysis
     │   ├── kernels         Gram and RBF kernel matrices
     │   ├── features        Fourier, polynomial and RBF feature maps
-    │   └── orthogonal      Householder reflections and QR
+    │   ├── orthogonal      Householder reflections and QR
+    │   └── spectral        symmetric eigendecomposition with fixed signs, covariance ellipses
     ├── calculus        calculus
     │   ├── derivatives     numerical gradients, Jacobians, Hessians; gradient checks
     │   ├── special         sigmoid, log-sum-exp, softmax (as in scipy.special)

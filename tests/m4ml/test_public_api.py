@@ -160,6 +160,12 @@ CALLS = {
     "m4ml.linalg.kernels.gram_matrix": (lambda: dict(X=X32, Y=None), {"X": "array", "Y": "opt_array"}),
     "m4ml.linalg.kernels.rbf_kernel": (lambda: dict(X=X32, Y=None, length_scale=1.0),
                                        {"X": "array", "Y": "opt_array", "length_scale": "real"}),
+    # m4ml.linalg.spectral
+    "m4ml.linalg.spectral.symmetric_eigh": (lambda: dict(A=np.eye(2)),
+                                          {"A": "array", "descending": "bool", "rtol": "real"}),
+    "m4ml.linalg.spectral.covariance_ellipse": (
+        lambda: dict(mean=np.zeros(2), cov=np.eye(2)),
+        {"mean": "array", "cov": "array", "scale": "real", "n_points": "int"}),
     "m4ml.linalg.norms.p_norm": (lambda: dict(x=np.ones(2)), {"x": "array_any_shape", "p": "real", "axis": "int"}),
     "m4ml.linalg.norms.unit_ball_points": (lambda: dict(p=2.0), {"p": "real", "n": "int"}),
     "m4ml.models.kmeans.kmeans": (

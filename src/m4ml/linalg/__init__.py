@@ -1,5 +1,5 @@
-"""Linear algebra: norms, distances, geometry, PCA, kernels, feature maps and orthogonal matrices."""
+"""Linear algebra: spaces, norms and distances, and matrix analysis (see the tree in m4ml)."""
 
-from . import decomposition, distances, features, geometry, kernels, norms, orthogonal
+from . import decomposition, distances, features, geometry, kernels, norms, orthogonal, spectral
 
-__all__ = ["decomposition", "distances", "features", "geometry", "kernels", "norms", "orthogonal"]
+__all__ = ["decomposition", "distances", "features", "geometry", "kernels", "norms", "orthogonal", "spectral"]
