@@ -155,6 +155,11 @@ CALLS = {
     "m4ml.linalg.kernels.gram_matrix": (lambda: dict(X=X32, Y=None), {"X": "array", "Y": "opt_array"}),
     "m4ml.linalg.kernels.rbf_kernel": (lambda: dict(X=X32, Y=None, length_scale=1.0),
                                        {"X": "array", "Y": "opt_array", "length_scale": "real"}),
+    # m4ml.linalg.low_rank
+    "m4ml.linalg.low_rank.truncated_svd": (lambda: dict(A=X32, k=1), {"A": "array", "k": "int"}),
+    "m4ml.linalg.low_rank.randomized_svd": (
+        lambda: dict(A=X32, k=1), {"A": "array", "k": "int", "oversampling": "int", "n_power_iter": "int",
+                                   "rng": "int"}),
     "m4ml.linalg.norms.p_norm": (lambda: dict(x=np.ones(2)), {"x": "array_any_shape", "p": "real", "axis": "int"}),
     "m4ml.linalg.norms.unit_ball_points": (lambda: dict(p=2.0), {"p": "real", "n": "int"}),
     "m4ml.models.kmeans.kmeans": (
