@@ -104,7 +104,7 @@ def randomized_svd(
     n_power_iter: int = 2,
     rng: int | np.random.Generator = 0,
 ) -> SVDResult:
-    """Approximate the ``k`` leading singular triplets of ``A`` from a random sketch.
+    """The ``k`` leading singular triplets of ``A``, from a random sketch.
 
     The algorithm of Halko, Martinsson and Tropp (2011), with
     :math:`\\ell = k + p` sample vectors (``p = oversampling``) and ``q =
@@ -124,8 +124,8 @@ def randomized_svd(
     3. compute the small SVD :math:`\\mathbf{Q}^\\top\\mathbf{A} =
        \\hat{\\mathbf{U}}\\boldsymbol{\\Sigma}\\mathbf{V}^\\top` and return
        :math:`\\mathbf{U} = \\mathbf{Q}\\hat{\\mathbf{U}}`,
-       :math:`\\boldsymbol{\\Sigma}` and :math:`\\mathbf{V}^\\top`, cut to ``k``
-       terms.
+       :math:`\\boldsymbol{\\Sigma}` and :math:`\\mathbf{V}^\\top`, cut to
+       ``k`` terms.
 
     Then :math:`\\mathbf{Q}\\mathbf{Q}^\\top\\mathbf{A}` approximates
     :math:`\\mathbf{A}` almost as well as the truncated SVD when the singular
@@ -162,8 +162,10 @@ def randomized_svd(
     """
     A = check_array(A, "A", ndim=2, min_rows=1, min_cols=1)
     k = _check_rank(k, A)
-    oversampling = check_scalar(oversampling, "oversampling", target_type=Integral, min_val=0)
-    n_power_iter = check_scalar(n_power_iter, "n_power_iter", target_type=Integral, min_val=0)
+    oversampling = check_scalar(
+        oversampling, "oversampling", target_type=Integral, min_val=0)
+    n_power_iter = check_scalar(
+        n_power_iter, "n_power_iter", target_type=Integral, min_val=0)
     generator = _check_rng(rng)
     ell = min(k + oversampling, min(A.shape))
     Omega = generator.standard_normal((A.shape[1], ell))
