@@ -11,6 +11,7 @@ package follows the book's pillars::
     │   ├── distances       squared Euclidean, Hamming and edit distances
     │   ├── geometry        cosine similarity, Gram-Schmidt, hyperplanes
     │   ├── decomposition   principal component analysis
+    │   ├── low_rank        truncated and randomised SVD
     │   ├── kernels         Gram and RBF kernel matrices
     │   ├── features        Fourier, polynomial and RBF feature maps
     │   ├── orthogonal      Householder reflections and QR

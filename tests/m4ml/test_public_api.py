@@ -166,6 +166,11 @@ CALLS = {
     "m4ml.linalg.spectral.covariance_ellipse": (
         lambda: dict(mean=np.zeros(2), cov=np.eye(2)),
         {"mean": "array", "cov": "array", "scale": "real", "n_points": "int"}),
+    # m4ml.linalg.low_rank
+    "m4ml.linalg.low_rank.truncated_svd": (lambda: dict(A=X32, k=1), {"A": "array", "k": "int"}),
+    "m4ml.linalg.low_rank.randomized_svd": (
+        lambda: dict(A=X32, k=1), {"A": "array", "k": "int", "oversampling": "int", "n_power_iter": "int",
+                                   "rng": "int"}),
     "m4ml.linalg.norms.p_norm": (lambda: dict(x=np.ones(2)), {"x": "array_any_shape", "p": "real", "axis": "int"}),
     "m4ml.linalg.norms.unit_ball_points": (lambda: dict(p=2.0), {"p": "real", "n": "int"}),
     "m4ml.models.kmeans.kmeans": (
