@@ -12,7 +12,9 @@ package follows the book's pillars::
     │   ├── geometry        cosine similarity, Gram-Schmidt, hyperplanes
     │   ├── decomposition   principal component analysis
     │   ├── kernels         Gram and RBF kernel matrices
-    │   └── features        Fourier, polynomial and RBF feature maps
+    │   ├── features        Fourier, polynomial and RBF feature maps
+    │   ├── projection      pseudoinverse, projectors, the four fundamental subspaces
+    │   └── completion      low-rank matrix completion by alternating least squares
     ├── calculus        calculus
     │   ├── derivatives     numerical gradients, Jacobians, Hessians; gradient checks
     │   ├── special         sigmoid, log-sum-exp, softmax (as in scipy.special)

@@ -1,5 +1,6 @@
-"""Linear algebra: norms, distances, geometry, PCA, kernels and feature maps."""
+"""Linear algebra: norms, distances, geometry, PCA, kernels, feature maps, projections and completion."""
 
-from . import decomposition, distances, features, geometry, kernels, norms
+from . import completion, decomposition, distances, features, geometry, kernels, norms, projection
 
-__all__ = ["decomposition", "distances", "features", "geometry", "kernels", "norms"]
+__all__ = ["completion", "decomposition", "distances", "features", "geometry", "kernels", "norms",
+           "projection"]
