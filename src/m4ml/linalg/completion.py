@@ -81,7 +81,7 @@ def completion_objective(X, A, B, *, alpha: float) -> float:
     Examples
     --------
     >>> completion_objective([[1.0, np.nan]], [[1.0]], [[1.0], [5.0]], alpha=0.5)
-    6.5
+    6.75
     """
     X, observed = _check_X(X)
     A = check_array(A, "A", ndim=2, min_cols=1, shape=(X.shape[0], None))
