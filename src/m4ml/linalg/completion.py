@@ -94,8 +94,14 @@ def completion_objective(X, A, B, *, alpha: float) -> float:
 def _ridge_rows(W, X0, F, shift) -> np.ndarray:
     """Row n minimises sum_m W[n, m] (X0[n, m] - F[m] @ a)^2 + shift ||a||^2 (one batched solve)."""
     K = F.shape[1]
-    outer = (F[:, :, None] * F[:, None, :]).reshape(len(F), K * K)
-    gram = (W @ outer).reshape(-1, K, K) + shift * np.eye(K)
+    i, j = np.triu_indices(K)
+    # entry (n, p) of W @ outer is sum_m W[n, m] F[m, i_p] F[m, j_p]: the upper triangles of the
+    # Gram matrices of all rows in one product (the lower ones follow by symmetry)
+    upper = W @ (F[:, i] * F[:, j])
+    gram = np.empty((W.shape[0], K, K))
+    gram[:, i, j] = upper
+    gram[:, j, i] = upper
+    gram += shift * np.eye(K)
     return np.linalg.solve(gram, (X0 @ F)[..., None])[..., 0]
 
 
