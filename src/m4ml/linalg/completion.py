@@ -92,11 +92,12 @@ def completion_objective(X, A, B, *, alpha: float) -> float:
 
 
 def _ridge_rows(W, X0, F, shift) -> np.ndarray:
-    """Row n minimises sum_m W[n, m] (X0[n, m] - F[m] @ a)^2 + shift ||a||^2 (one batched solve)."""
+    """Row n of the result minimises, over a,
+    sum_m W[n, m] (X0[n, m] - F[m] @ a)^2 + shift ||a||^2."""
     K = F.shape[1]
     i, j = np.triu_indices(K)
-    # entry (n, p) of W @ outer is sum_m W[n, m] F[m, i_p] F[m, j_p]: the upper triangles of the
-    # Gram matrices of all rows in one product (the lower ones follow by symmetry)
+    # upper[n, p] = sum_m W[n, m] F[m, i[p]] F[m, j[p]]: the upper
+    # triangles of the Gram matrices of all rows, in one product
     upper = W @ (F[:, i] * F[:, j])
     gram = np.empty((W.shape[0], K, K))
     gram[:, i, j] = upper
