@@ -15,7 +15,9 @@ package follows the book's pillars::
     │   ├── kernels         Gram and RBF kernel matrices
     │   ├── features        Fourier, polynomial and RBF feature maps
     │   ├── orthogonal      Householder reflections and QR
-    │   └── spectral        symmetric eigendecomposition with fixed signs, covariance ellipses
+    │   ├── spectral        symmetric eigendecomposition with fixed signs, covariance ellipses
+    │   ├── projection      pseudoinverse, projectors, the four fundamental subspaces
+    │   └── completion      low-rank matrix completion by alternating least squares
     ├── calculus        calculus
     │   ├── derivatives     numerical gradients, Jacobians, Hessians; gradient checks
     │   ├── special         sigmoid, log-sum-exp, softmax (as in scipy.special)

@@ -134,6 +134,18 @@ CALLS = {
         {"func": "callable", "reference": "callable", "inputs": "inputs", "name": "opt_str", "rtol": "real",
          "atol": "real"}),
     "m4ml.linalg.decomposition.pca": (lambda: dict(X=X32, k=1), {"X": "array", "k": "int"}),
+    # m4ml.linalg.projection
+    "m4ml.linalg.projection.pinv": (lambda: dict(A=X32, rtol=None), {"A": "array", "rtol": "opt_real"}),
+    "m4ml.linalg.projection.projector": (lambda: dict(A=X32, rtol=None), {"A": "array", "rtol": "opt_real"}),
+    "m4ml.linalg.projection.four_subspaces": (lambda: dict(A=X32, rtol=None),
+                                              {"A": "array", "rtol": "opt_real"}),
+    # m4ml.linalg.completion
+    "m4ml.linalg.completion.als_complete": (
+        lambda: dict(X=X32, rank=1, alpha=0.1, n_iter=2, seed=0),
+        {"X": "array_nan_ok", "rank": "int", "alpha": "real", "n_iter": "int", "seed": "int"}),
+    "m4ml.linalg.completion.completion_objective": (
+        lambda: dict(X=X32, A=np.ones((3, 1)), B=np.ones((2, 1)), alpha=0.1),
+        {"X": "array_nan_ok", "A": "array", "B": "array", "alpha": "real"}),
     "m4ml.linalg.distances.squared_distances": (lambda: dict(X=X32, C=X32[:2]), {"X": "array", "C": "array"}),
     "m4ml.linalg.distances.hamming": (lambda: dict(a="abc", b="abd"), {"a": "sequence", "b": "sequence"}),
     "m4ml.linalg.distances.hamming_matrix": (lambda: dict(A=np.zeros((2, 3))), {"A": "array"}),
