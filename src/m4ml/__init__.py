@@ -11,6 +11,7 @@ package follows the book's pillars::
     │   ├── distances       squared Euclidean, Hamming and edit distances
     │   ├── geometry        cosine similarity, Gram-Schmidt, hyperplanes
     │   ├── decomposition   principal component analysis
+    │   ├── eigen           power iteration and shifted inverse iteration
     │   ├── kernels         Gram and RBF kernel matrices
     │   └── features        Fourier, polynomial and RBF feature maps
     ├── calculus        calculus

@@ -1,5 +1,5 @@
-"""Linear algebra: norms, distances, geometry, PCA, kernels and feature maps."""
+"""Linear algebra: norms, distances, geometry, PCA, eigenvalues, kernels and feature maps."""
 
-from . import decomposition, distances, features, geometry, kernels, norms
+from . import decomposition, distances, eigen, features, geometry, kernels, norms
 
-__all__ = ["decomposition", "distances", "features", "geometry", "kernels", "norms"]
+__all__ = ["decomposition", "distances", "eigen", "features", "geometry", "kernels", "norms"]
