@@ -71,13 +71,15 @@ def _start(x0, D: int, seed) -> np.ndarray:
     return x / norm
 
 
-def _iterate(A, step: Callable[[np.ndarray], np.ndarray], x, tol, max_iter, keep_vectors) -> EigenResult:
+def _iterate(A, step: Callable[[np.ndarray], np.ndarray], x, tol, max_iter,
+             keep_vectors) -> EigenResult:
+    """x <- step(x) / ||step(x)||, recording the Rayleigh quotients."""
     scale = max(np.linalg.norm(A), np.finfo(float).tiny)
     values, residuals, vectors = [], [], []
     n_iter = 0
     while True:
         Ax = A @ x
-        theta = float(x @ Ax)                     # x has unit length
+        theta = float(x @ Ax)                  # x has unit length
         values.append(theta)
         residuals.append(float(np.linalg.norm(Ax - theta * x)))
         if keep_vectors:
@@ -86,14 +88,14 @@ def _iterate(A, step: Callable[[np.ndarray], np.ndarray], x, tol, max_iter, keep
             break
         y = step(x)
         norm = np.linalg.norm(y)
-        if not np.isfinite(norm) or norm == 0:   # x lies in a null space: A x = 0 x exactly
-            break
+        if not np.isfinite(norm) or norm == 0:
+            break                              # A x = 0 x exactly
         x = y / norm
         n_iter += 1
-    converged = residuals[-1] <= tol * scale
-    # an eigenvector's sign is free: make its entry of largest modulus positive
-    sign = 1.0 if x[np.argmax(np.abs(x))] >= 0 else -1.0
-    return EigenResult(values[-1], sign * x, n_iter, converged, np.array(values), np.array(residuals),
+    # an eigenvector's sign is free: make its largest entry positive
+    x = x if x[np.argmax(np.abs(x))] >= 0 else -x
+    return EigenResult(values[-1], x, n_iter, residuals[-1] <= tol * scale,
+                       np.array(values), np.array(residuals),
                        np.array(vectors) if keep_vectors else None)
 
 
