@@ -85,7 +85,7 @@ def test_symmetric_bounds_at_every_step(case):
     A, lam, Q, x0 = case
     rho = np.abs(lam[1:]).max() / abs(lam[0])
     spread = np.abs(lam - lam[0]).max()
-    res = power_iteration(A, x0=x0, tol=1e-14, max_iter=300, keep_vectors=True)
+    res = power_iteration(A, x0=x0, tol=1e-14, max_iter=3000, keep_vectors=True)
     q1 = Q[:, 0]
     cos = np.abs(res.vectors @ q1)
     sin = np.linalg.norm(res.vectors - np.outer(res.vectors @ q1, q1), axis=1)
