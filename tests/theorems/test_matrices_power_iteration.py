@@ -1,15 +1,15 @@
 """Tests of the results stated in book/matrices/power_iteration.md, on m4ml.linalg.eigen.
 
 - thm-power-iteration-rate: for random diagonalisable (non-symmetric) matrices with a dominant real
-  eigenvalue, ||s_t x_t - v_1|| <= 2 M rho^t with the theorem's M, at every step; and the measured
+  eigenvalue, ||s_t x_t - v_1|| <= 2 beta rho^t with the theorem's beta, at every step; and the measured
   factor per step approaches rho = |lambda_2 / lambda_1|.
-- thm-power-iteration-symmetric: tan phi_t <= rho^t tan phi_0 and
-  |theta_t - lambda_1| <= max_i |lambda_i - lambda_1| sin^2 phi_t, at every step, on random symmetric
-  matrices with prescribed spectra (negative eigenvalues included); the fitted slope of log tan phi_t
+- thm-power-iteration-symmetric: tan psi_t <= rho^t tan psi_0 and
+  |theta_t - lambda_1| <= max_i |lambda_i - lambda_1| sin^2 psi_t, at every step, on random symmetric
+  matrices with prescribed spectra (negative eigenvalues included); the fitted slope of log tan psi_t
   is log rho when lambda_2 dominates the rest.
 - prop-power-iteration-rayleigh: the Rayleigh quotient minimises ||A x - theta x|| over theta.
-- thm-power-iteration-inverse: (A - sigma I)^-1 has the eigenvalues 1 / (lambda_i - sigma) with the same
-  eigenvectors; inverse_iteration finds the eigenvalue nearest sigma, with the rate of the theorem.
+- thm-power-iteration-inverse: (A - tau I)^-1 has the eigenvalues 1 / (lambda_i - tau) with the same
+  eigenvectors; inverse_iteration finds the eigenvalue nearest tau, with the rate of the theorem.
 
 Rounding: a unit iterate is exact to a few eps ||A|| / |lambda_1|, so bounds get a slack of 1e-12.
 """
@@ -71,12 +71,12 @@ def general_case(draw):
 def test_rate_bound_for_diagonalisable_matrices(case):
     A, lam, V, x0, c = case
     rho = np.abs(lam[1:]).max() / abs(lam[0])
-    M = np.sum(np.abs(c[1:] / c[0]))                  # the eigenvectors have unit length
+    beta = np.sum(np.abs(c[1:] / c[0]))               # the eigenvectors have unit length
     res = power_iteration(A, x0=x0, tol=1e-14, max_iter=200, keep_vectors=True)
     v1 = V[:, 0]
     for t, x in enumerate(res.vectors):
         err = min(np.linalg.norm(x - v1), np.linalg.norm(x + v1))   # the sign s_t
-        assert err <= 2 * M * rho**t + 1e-9
+        assert err <= 2 * beta * rho**t + 1e-9
 
 
 @settings(max_examples=60, deadline=None)

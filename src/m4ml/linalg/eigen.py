@@ -2,8 +2,8 @@ r"""Eigenvalues by iteration: power iteration and (shifted) inverse iteration.
 
 :func:`power_iteration` repeats :math:`\mathbf{x}^{(t+1)} = \mathbf{A}\mathbf{x}^{(t)} /
 \lVert\mathbf{A}\mathbf{x}^{(t)}\rVert` and finds the eigenvalue of largest modulus;
-:func:`inverse_iteration` does the same with :math:`(\mathbf{A} - \sigma\mathbf{I})^{-1}`
-and finds the eigenvalue closest to the shift :math:`\sigma`. Both estimate the
+:func:`inverse_iteration` does the same with :math:`(\mathbf{A} - \tau\mathbf{I})^{-1}`
+and finds the eigenvalue closest to the shift :math:`\tau`. Both estimate the
 eigenvalue by the **Rayleigh quotient**
 
 .. math:: \theta^{(t)} = \frac{\mathbf{x}^{(t)\top}\mathbf{A}\,\mathbf{x}^{(t)}}{\mathbf{x}^{(t)\top}\mathbf{x}^{(t)}},
@@ -162,12 +162,12 @@ def inverse_iteration(A, *, shift: float = 0.0, x0=None, tol: float = 1e-10, max
                       seed: int = 0, keep_vectors: bool = False) -> EigenResult:
     r"""The eigenvalue of a square matrix closest to ``shift``, by shifted inverse iteration.
 
-    Power iteration on :math:`(\mathbf{A} - \sigma\mathbf{I})^{-1}`, whose eigenvalues are
-    :math:`1/(\lambda_i - \sigma)`: the largest belongs to the eigenvalue :math:`\lambda_j`
-    closest to :math:`\sigma`. With :math:`\lambda_k` the next closest, the direction
-    converges like :math:`|\lambda_j - \sigma|^t / |\lambda_k - \sigma|^t`. The matrix
-    :math:`\mathbf{A} - \sigma\mathbf{I}` is factorised once (LU with partial pivoting)
-    and each step solves :math:`(\mathbf{A} - \sigma\mathbf{I})\mathbf{y} = \mathbf{x}^{(t)}`.
+    Power iteration on :math:`(\mathbf{A} - \tau\mathbf{I})^{-1}`, whose eigenvalues are
+    :math:`1/(\lambda_i - \tau)`: the largest belongs to the eigenvalue :math:`\lambda_j`
+    closest to :math:`\tau`. With :math:`\lambda_k` the next closest, the direction
+    converges like :math:`|\lambda_j - \tau|^t / |\lambda_k - \tau|^t`. The matrix
+    :math:`\mathbf{A} - \tau\mathbf{I}` is factorised once (LU with partial pivoting)
+    and each step solves :math:`(\mathbf{A} - \tau\mathbf{I})\mathbf{y} = \mathbf{x}^{(t)}`.
     If the shift is exactly an eigenvalue, the factorisation is singular; the shift is
     then moved by a few units of rounding, which leaves the answer intact.
 
@@ -176,7 +176,7 @@ def inverse_iteration(A, *, shift: float = 0.0, x0=None, tol: float = 1e-10, max
     A : array_like, shape (D, D)
         A real square matrix.
     shift : float
-        The target :math:`\sigma`; the default 0 finds the eigenvalue of smallest modulus.
+        The target :math:`\tau`; the default 0 finds the eigenvalue of smallest modulus.
     x0, tol, max_iter, seed, keep_vectors
         As in :func:`power_iteration`. The estimate and the stopping rule use
         :math:`\mathbf{A}` itself, not the shifted inverse.
@@ -185,7 +185,7 @@ def inverse_iteration(A, *, shift: float = 0.0, x0=None, tol: float = 1e-10, max
     -------
     EigenResult
         ``eigenvalue`` is the Rayleigh quotient of :math:`\mathbf{A}`, so it estimates
-        :math:`\lambda_j`, not :math:`1/(\lambda_j - \sigma)`.
+        :math:`\lambda_j`, not :math:`1/(\lambda_j - \tau)`.
 
     Raises
     ------
@@ -202,11 +202,11 @@ def inverse_iteration(A, *, shift: float = 0.0, x0=None, tol: float = 1e-10, max
     D = A.shape[0]
     nudge = 8 * np.finfo(float).eps * max(np.linalg.norm(A), abs(shift), 1.0)
     for attempt in range(3):
-        sigma = shift + attempt * nudge
+        tau = shift + attempt * nudge
         with warnings.catch_warnings():
             # an exactly singular factor is handled just below, by moving the shift
             warnings.simplefilter("ignore", sla.LinAlgWarning)
-            lu_piv = sla.lu_factor(A - sigma * np.eye(D), check_finite=False)
+            lu_piv = sla.lu_factor(A - tau * np.eye(D), check_finite=False)
         if np.all(np.diag(lu_piv[0]) != 0):
             break
     return _iterate(A, lambda v: sla.lu_solve(lu_piv, v, check_finite=False), x, tol, max_iter,
