@@ -12,6 +12,7 @@ package follows the book's pillars::
     │   ├── geometry        cosine similarity, Gram-Schmidt, hyperplanes
     │   ├── decomposition   principal component analysis
     │   ├── low_rank        truncated and randomised SVD
+    │   ├── eigen           power iteration and shifted inverse iteration
     │   ├── kernels         Gram and RBF kernel matrices
     │   ├── features        Fourier, polynomial and RBF feature maps
     │   ├── orthogonal      Householder reflections and QR

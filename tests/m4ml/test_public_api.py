@@ -151,6 +151,14 @@ CALLS = {
     "m4ml.linalg.distances.hamming_matrix": (lambda: dict(A=np.zeros((2, 3))), {"A": "array"}),
     "m4ml.linalg.distances.edit_distance": (lambda: dict(s="abc", t="abd"), {"s": "sequence", "t": "sequence"}),
     "m4ml.linalg.distances.edit_distance_matrix": (lambda: dict(sequences=["ab", "abc"]), {"sequences": "inputs"}),
+    # m4ml.linalg.eigen
+    "m4ml.linalg.eigen.power_iteration": (
+        lambda: dict(A=np.diag([3.0, 1.0]), x0=None),
+        {"A": "array", "x0": "opt_array", "tol": "real", "max_iter": "int", "seed": "int", "keep_vectors": "bool"}),
+    "m4ml.linalg.eigen.inverse_iteration": (
+        lambda: dict(A=np.diag([3.0, 1.0]), x0=None),
+        {"A": "array", "shift": "real", "x0": "opt_array", "tol": "real", "max_iter": "int", "seed": "int",
+         "keep_vectors": "bool"}),
     "m4ml.linalg.features.fourier_features": (
         lambda: dict(t=np.arange(3.0)), {"t": "array", "n_harmonics": "int", "period": "real", "intercept": "bool"}),
     "m4ml.linalg.features.polynomial_features": (

@@ -187,3 +187,61 @@ def record_weight(page, site, name, html_dir):
     # The budget is a performance target like the build times: measured and reported (this file
     # and `make bench`), not asserted, so that a growing search index cannot fail the suite.
     assert total_raw > 0 and PLOTLY_JS in " ".join(raw), f"{name}: the figure page did not load plotly.js"
+
+
+# ----------------------------------------------------------------------------------------------
+# matrices/eigenvalues: the 2 x 2 family A(t) = [[1, 1], [t, 1]] under a slider of t. Its states go
+# through real, defective (t = 0), complex (t < 0), singular (t = 1) and orientation-reversing
+# (t > 1) matrices; each must draw what its title says.
+# ----------------------------------------------------------------------------------------------
+EIGEN_PAGE = "matrices/eigenvalues"
+STEP_INSET = 10  # px: plotly.js's slider constant stepInset, the margin of the first and last step
+
+EIGEN_STATE = """() => {
+  const gd = document.querySelector('.m4ml-plotly');
+  const shown = gd.data.filter(t => t.visible !== false);
+  const finite = v => v !== null && v !== undefined && !Number.isNaN(Number(v));
+  return {active: gd._fullLayout.sliders[0].active,
+          title: gd.querySelector('.gtitle') ? gd.querySelector('.gtitle').textContent : '',
+          eigenlines: shown.filter(t => t.line && t.line.dash === 'dash' && finite(t.x[0])).length,
+          fills: shown.filter(t => t.fill === 'toself').map(t => t.line.color)};
+}"""
+
+
+def test_eigenvalue_figure_has_every_case():
+    assert EIGEN_PAGE in FIGURE_PAGES
+
+
+def test_eigenvalue_figure_walks_through_every_case(page, site):
+    """A click on each step of the rail shows that state, with the eigen-directions its title names."""
+    open_page(page, site, EIGEN_PAGE)
+    div = page.locator(FIGURE).first
+    div.scroll_into_view_if_needed()
+    rail = div.locator(".slider-rail-touch-rect").first.bounding_box()
+    labels = page.evaluate("() => document.querySelector('.m4ml-plotly')._fullLayout.sliders[0].steps"
+                           ".map(s => s.label)")
+    assert len(labels) >= 5
+    seen = []
+    for j in range(len(labels)):
+        x = rail["x"] + STEP_INSET + (rail["width"] - 2 * STEP_INSET) * j / (len(labels) - 1)
+        page.mouse.click(x, rail["y"] + rail["height"] / 2)
+        page.wait_for_timeout(200)
+        seen.append(page.evaluate(EIGEN_STATE))
+    assert [s["active"] for s in seen] == list(range(len(labels))), "a click did not reach its step"
+    cases = set()
+    for label, state in zip(labels, seen):
+        t, title = float(label), state["title"]
+        assert title.startswith(f"t = {label}:"), f"state {label}: title {title!r}"
+        # two real eigen-directions for t > 0, one for the shear, none for a complex pair
+        expected = 2 if t > 0 else 1 if t == 0 else 0
+        assert state["eigenlines"] == expected, f"t = {label}: {state}"
+        assert ("complex" in title) == (t < 0) and ("defective" in title) == (t == 0)
+        det = float(title.rsplit("det = ", 1)[1])
+        assert det == pytest.approx(1 - t, abs=0.006)
+        assert len(state["fills"]) == 1
+        cases.add("complex" if t < 0 else "defective" if t == 0 else "flipped" if t > 1 else "real")
+    assert cases == {"complex", "defective", "real", "flipped"}
+    # the image of the square changes colour exactly where the determinant changes sign
+    colours = {float(label) > 1: state["fills"][0] for label, state in zip(labels, seen)}
+    assert colours[True] != colours[False]
+    assert not page.console_errors, page.console_errors
