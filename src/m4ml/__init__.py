@@ -10,6 +10,7 @@ package follows the book's pillars::
     │   ├── norms           p-norms and unit balls
     │   ├── distances       squared Euclidean, Hamming and edit distances
     │   ├── geometry        cosine similarity, Gram-Schmidt, hyperplanes
+    │   ├── elimination     row operations, echelon forms, triangular solves, LU and PLU
     │   ├── decomposition   principal component analysis
     │   ├── kernels         Gram and RBF kernel matrices
     │   └── features        Fourier, polynomial and RBF feature maps

@@ -1,5 +1,5 @@
-"""Linear algebra: norms, distances, geometry, PCA, kernels and feature maps."""
+"""Linear algebra: norms, distances, geometry, elimination and LU, PCA, kernels and feature maps."""
 
-from . import decomposition, distances, features, geometry, kernels, norms
+from . import decomposition, distances, elimination, features, geometry, kernels, norms
 
-__all__ = ["decomposition", "distances", "features", "geometry", "kernels", "norms"]
+__all__ = ["decomposition", "distances", "elimination", "features", "geometry", "kernels", "norms"]
