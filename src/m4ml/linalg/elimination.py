@@ -163,7 +163,8 @@ def add_row_matrix(n: int, i: int, j: int, c: float) -> np.ndarray:
 # ----------------------------------------------------------------------------- echelon forms
 def _check_tol(tol, A: np.ndarray) -> float:
     if tol is None:
-        return max(A.shape) * np.finfo(float).eps * max(float(np.abs(A).max(initial=0.0)), 1.0)
+        row_sums = np.abs(A).sum(axis=1)
+        return max(A.shape) * np.finfo(float).eps * max(float(row_sums.max(initial=0.0)), 1.0)
     return check_scalar(tol, "tol", target_type=Real, min_val=0)
 
 
@@ -185,7 +186,10 @@ def echelon_form(A, *, reduced: bool = True, tol: float | None = None) -> Echelo
         Whether to return the reduced row echelon form.
     tol : float, optional
         Entries of magnitude at most ``tol`` count as zero. The default is
-        :math:`\max(M, D)\,\varepsilon_{\text{mach}}\max(1, \max_{ij}|a_{ij}|)`.
+        :math:`\max(M, D)\,\varepsilon_{\text{mach}}\max(1, \lVert\mathbf{A}\rVert_\infty)`, with
+        :math:`\lVert\mathbf{A}\rVert_\infty = \max_i \sum_j |a_{ij}|` (as MATLAB's ``rref``). Rounding
+        errors of elimination can exceed it on ill-conditioned input: the singular values are the
+        reliable test of rank.
 
     Returns
     -------
