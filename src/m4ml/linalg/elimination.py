@@ -359,7 +359,7 @@ def _check_square(A) -> np.ndarray:
 
 
 def _eliminate(A: np.ndarray, *, pivoting: bool):
-    """Gaussian elimination in place on a copy; returns (L, U, perm, flops)."""
+    """Gaussian elimination on a copy of A; returns (L, U, perm, flops)."""
     U = A.copy()
     n = U.shape[0]
     L = np.eye(n)
@@ -375,18 +375,20 @@ def _eliminate(A: np.ndarray, *, pivoting: bool):
         pivot = U[k, k]
         if pivot == 0:
             if pivoting:
-                # the whole column below is zero: nothing to eliminate (A is singular)
+                # the column is zero from row k down: nothing to eliminate
                 continue
             raise ValueError(
-                f"A has a zero pivot in position {k} after {k} elimination step(s); "
-                "elimination without row swaps fails here: use plu"
+                f"A has a zero pivot in position {k} after {k} "
+                "elimination step(s); without row swaps elimination "
+                "fails here: use plu"
             )
         m = U[k + 1:, k] / pivot
-        flops += m.size                                  # one division per multiplier
         L[k + 1:, k] = m
         U[k + 1:, k + 1:] -= np.outer(m, U[k, k + 1:])
-        flops += 2 * m.size * (n - k - 1)                # a multiply and a subtract per entry
         U[k + 1:, k] = 0.0
+        # one division per multiplier, then a multiplication and a
+        # subtraction for each entry to the right of the multipliers
+        flops += m.size + 2 * m.size * (n - k - 1)
     return L, U, perm, flops
 
 
