@@ -10,6 +10,7 @@ package follows the book's pillars::
     │   ├── norms           p-norms and unit balls
     │   ├── distances       squared Euclidean, Hamming and edit distances
     │   ├── geometry        cosine similarity, Gram-Schmidt, hyperplanes
+    │   ├── elimination     row operations, echelon forms, triangular solves, LU and PLU
     │   ├── decomposition   principal component analysis
     │   ├── low_rank        truncated and randomised SVD
     │   ├── eigen           power iteration and shifted inverse iteration

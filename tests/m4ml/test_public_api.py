@@ -159,6 +159,24 @@ CALLS = {
         lambda: dict(A=np.diag([3.0, 1.0]), x0=None),
         {"A": "array", "shift": "real", "x0": "opt_array", "tol": "real", "max_iter": "int", "seed": "int",
          "keep_vectors": "bool"}),
+    # m4ml.linalg.elimination
+    "m4ml.linalg.elimination.swap_matrix": (lambda: dict(n=3, i=0, j=2), {"n": "int", "i": "int", "j": "int"}),
+    "m4ml.linalg.elimination.scale_matrix": (lambda: dict(n=3, i=0, c=2.0), {"n": "int", "i": "int", "c": "real"}),
+    "m4ml.linalg.elimination.add_row_matrix": (
+        lambda: dict(n=3, i=1, j=0, c=2.0), {"n": "int", "i": "int", "j": "int", "c": "real"}),
+    "m4ml.linalg.elimination.echelon_form": (
+        lambda: dict(A=X32), {"A": "array", "reduced": "bool", "tol": "opt_real"}),
+    "m4ml.linalg.elimination.solution_set": (
+        lambda: dict(A=X32, b=np.ones(3)), {"A": "array", "b": "array", "tol": "opt_real"}),
+    "m4ml.linalg.elimination.forward_substitution": (
+        lambda: dict(L=np.tril(np.ones((3, 3))), b=np.ones(3)), {"L": "array", "b": "array", "unit_diagonal": "bool"}),
+    "m4ml.linalg.elimination.back_substitution": (
+        lambda: dict(U=np.triu(np.ones((3, 3))), b=np.ones(3)), {"U": "array", "b": "array"}),
+    "m4ml.linalg.elimination.lu": (lambda: dict(A=np.eye(3) + 1), {"A": "array"}),
+    "m4ml.linalg.elimination.plu": (lambda: dict(A=np.eye(3) + 1), {"A": "array"}),
+    "m4ml.linalg.elimination.lu_solve": (
+        lambda: dict(factors=m4ml.linalg.elimination.plu(np.eye(3) + 1), b=np.ones(3)),
+        {"factors": "inputs", "b": "array"}),
     "m4ml.linalg.features.fourier_features": (
         lambda: dict(t=np.arange(3.0)), {"t": "array", "n_harmonics": "int", "period": "real", "intercept": "bool"}),
     "m4ml.linalg.features.polynomial_features": (
