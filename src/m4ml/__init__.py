@@ -10,14 +10,14 @@ package follows the book's pillars::
     │   ├── norms           p-norms and unit balls
     │   ├── distances       squared Euclidean, Hamming and edit distances
     │   ├── geometry        cosine similarity, Gram-Schmidt, hyperplanes
-    │   ├── elimination     row operations, echelon forms, triangular solves, LU and PLU
-    │   ├── decomposition   principal component analysis
-    │   ├── low_rank        truncated and randomised SVD
-    │   ├── eigen           power iteration and shifted inverse iteration
     │   ├── kernels         Gram and RBF kernel matrices
     │   ├── features        Fourier, polynomial and RBF feature maps
+    │   ├── elimination     row operations, echelon forms, triangular solves, LU and PLU
     │   ├── orthogonal      Householder reflections and QR
+    │   ├── eigen           power iteration and shifted inverse iteration
     │   ├── spectral        symmetric eigendecomposition with fixed signs, covariance ellipses
+    │   ├── low_rank        truncated and randomised SVD
+    │   ├── decomposition   principal component analysis
     │   ├── projection      pseudoinverse, projectors, the four fundamental subspaces
     │   └── completion      low-rank matrix completion by alternating least squares
     ├── calculus        calculus
