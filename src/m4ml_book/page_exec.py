@@ -101,8 +101,8 @@ class ForkProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         socket_path = self.parent.zygote_socket
-        request = {"argv": cmd, "cwd": str(kwargs.get("cwd") or os.getcwd()),
-                   "env": kwargs.get("env") or dict(os.environ)}
+        env = {**(kwargs.get("env") or os.environ), **(self.parent.blas_env or {})}
+        request = {"argv": cmd, "cwd": str(kwargs.get("cwd") or os.getcwd()), "env": env}
         reader, writer = await asyncio.open_unix_connection(socket_path)
         writer.write(json.dumps(request).encode() + b"\n")
         await writer.drain()
@@ -120,6 +120,7 @@ class ForkKernelManager(AsyncKernelManager):
     """An AsyncKernelManager whose kernels come from the zygote at ``zygote_socket``."""
 
     zygote_socket: str = ""
+    blas_env: dict[str, str] | None = None  # the zygote's BLAS thread counts, set with the socket
 
     async def _async_pre_start_kernel(self, **kw: Any):
         self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
@@ -129,15 +130,29 @@ class ForkKernelManager(AsyncKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
 
-class Zygote:
-    """The fork server process, started once per build and stopped at its end."""
+BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
-    def __init__(self) -> None:
+
+def blas_environment(workers: int) -> dict[str, str]:
+    """The environment of the kernels when `workers` pages run at once: the cores shared out, so
+    that two pages' BLAS threads do not fight over two cores (OpenBLAS threads spin while they
+    wait, and a page of matrix products ran ten times slower so). A value the user set wins."""
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
+    return {var: os.environ.get(var, threads) for var in BLAS_THREAD_VARS}
+
+
+class Zygote:
+    """The fork server process, started once per build and stopped at its end. NumPy's BLAS
+    reads its thread count when the server imports it, so the count is set here."""
+
+    def __init__(self, workers: int = 1) -> None:
         self.dir = tempfile.TemporaryDirectory(prefix=names.KERNEL_DIR_PREFIX)
         self.socket = os.path.join(self.dir.name, "zygote.sock")
+        self.blas_env = blas_environment(workers)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "m4ml_book.kernel_zygote", self.socket],
-            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+            env={**os.environ, **self.blas_env})
         line = self.process.stdout.readline()
         try:
             info = json.loads(line)
@@ -212,6 +227,7 @@ async def run_page(docname: str, nb: nbformat.NotebookNode, cwd: Path, *, zygote
         km = ForkKernelManager(kernel_name="python3", transport="ipc",
                                ip=os.path.join(zygote.dir.name, uuid.uuid4().hex[:12]))
         km.zygote_socket = zygote.socket
+        km.blas_env = zygote.blas_env
     else:
         km = AsyncKernelManager(kernel_name="python3")
     client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=False, record_timing=False,
@@ -343,7 +359,7 @@ def load_timings(cache_path: Path) -> dict:
 
 
 async def _run_all(jobs, *, workers: int, timeout: int, total: int) -> list[PageResult]:
-    zygote = await asyncio.to_thread(Zygote)
+    zygote = await asyncio.to_thread(Zygote, workers)
     semaphore = asyncio.Semaphore(workers)
     done: list[PageResult] = []
     slowest: list[PageResult] = []

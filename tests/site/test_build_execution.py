@@ -158,3 +158,39 @@ def test_a_forked_kernel_gives_the_outputs_of_a_fresh_kernel(tmp_path):
     assert outputs(forked) == outputs(fresh)
     assert any("image/png" in data for cell in outputs(forked) for _, data, _ in cell), "no figure"
     assert forked.startup > 0 and forked.imports > 0 and forked.code > 0
+
+
+def test_pages_run_at_once_share_the_cores_between_their_blas_threads(monkeypatch):
+    """Two pages at a time on two cores: one BLAS thread each (a user's own setting wins)."""
+    for var in page_exec.BLAS_THREAD_VARS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(page_exec.os, "cpu_count", lambda: 2)
+    assert set(page_exec.blas_environment(2).values()) == {"1"}
+    assert set(page_exec.blas_environment(1).values()) == {"2"}
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert page_exec.blas_environment(2)["OMP_NUM_THREADS"] == "3"
+
+
+def test_a_forked_kernel_uses_the_blas_threads_it_was_given(tmp_path, monkeypatch):
+    for var in page_exec.BLAS_THREAD_VARS:
+        monkeypatch.delenv(var, raising=False)
+    nb = jupytext.reads(page(
+        "Threads", "import numpy as np\nfrom threadpoolctl import threadpool_info",
+        "print('threads', max(p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas'))"),
+        fmt="myst")
+
+    async def run():
+        zygote = await asyncio.to_thread(page_exec.Zygote, 2 * (page_exec.os.cpu_count() or 1))
+        try:
+            return await page_exec.run_page("threads", nb, tmp_path, zygote=zygote, timeout=120,
+                                            source_lines=None)
+        finally:
+            zygote.close()
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(lambda: asyncio.run(run())).result()
+    assert result.ok, result.error
+    printed = "".join(o.get("text", "") for c in result.notebook.cells for o in c.get("outputs", []))
+    assert "threads 1" in printed, printed

@@ -10,6 +10,7 @@ The pages run two at a time (the machine has two cores), each in its own process
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from m4ml_book.notebook_export import plain_markdown
+from m4ml_book.page_exec import blas_environment
 
 from conftest import BOOK, ROOT, is_notebook, toc_pages
 
@@ -26,8 +28,10 @@ NOTEBOOKS = [p for p in toc_pages() if is_notebook(p)]
 
 def run_alone(page: str) -> subprocess.CompletedProcess:
     script = str(ROOT / "scripts" / "run_page.py")
+    # Two pages run at once: share the cores out between their BLAS threads, as the build does.
+    env = {**os.environ, **blas_environment(2)}
     return subprocess.run([sys.executable, script, "--exported", str(BOOK / f"{page}.md")],
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=900, env=env)
 
 
 @pytest.fixture(scope="module")
