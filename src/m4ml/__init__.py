@@ -10,7 +10,7 @@ package follows the book's pillars::
     │   ├── norms           p-norms and unit balls
     │   ├── distances       squared Euclidean, Hamming and edit distances
     │   ├── geometry        cosine similarity, Gram-Schmidt, hyperplanes
-    │   ├── decomposition   principal component analysis
+    │   ├── decomposition   principal component analysis (pca, the PCA class)
     │   ├── kernels         Gram and RBF kernel matrices
     │   └── features        Fourier, polynomial and RBF feature maps
     ├── calculus        calculus

@@ -134,6 +134,9 @@ CALLS = {
         {"func": "callable", "reference": "callable", "inputs": "inputs", "name": "opt_str", "rtol": "real",
          "atol": "real"}),
     "m4ml.linalg.decomposition.pca": (lambda: dict(X=X32, k=1), {"X": "array", "k": "int"}),
+    # m4ml.linalg.decomposition (the PCA class; its methods are tested in test_decomposition.py)
+    "m4ml.linalg.decomposition.PCA": (lambda: dict(n_components=1, scale=False),
+                                      {"n_components": "opt_int", "scale": "bool"}),
     "m4ml.linalg.distances.squared_distances": (lambda: dict(X=X32, C=X32[:2]), {"X": "array", "C": "array"}),
     "m4ml.linalg.distances.hamming": (lambda: dict(a="abc", b="abd"), {"a": "sequence", "b": "sequence"}),
     "m4ml.linalg.distances.hamming_matrix": (lambda: dict(A=np.zeros((2, 3))), {"A": "array"}),
