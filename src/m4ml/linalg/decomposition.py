@@ -153,7 +153,7 @@ class PCA:
         return f"PCA(n_components={self.n_components!r}, scale={self.scale!r})"
 
     def fit(self, X) -> PCA:
-        """Learn the mean, the scales and the components from ``X`` (N, D); returns ``self``."""
+        """Learn the mean, scales and components from ``X`` (N, D); return ``self``."""
         X = check_array(X, "X", ndim=2, min_rows=2, min_cols=1)
         k = (min(X.shape) if self.n_components is None
              else _check_k(self.n_components, "n_components", X))
@@ -182,7 +182,10 @@ class PCA:
                 "data first")
 
     def transform(self, X) -> np.ndarray:
-        """Codes (N', k) of new samples: centred with the *training* mean, then projected."""
+        """Codes (N', k) of the rows of ``X`` (N', D).
+
+        New rows are centred (and scaled) with the *training* statistics.
+        """
         self._fitted("transform")
         D = self.components_.shape[1]
         X = check_array(X, "X", ndim=2, shape=(None, D))
@@ -193,7 +196,11 @@ class PCA:
         return self.fit(X).transform(X)
 
     def inverse_transform(self, Z) -> np.ndarray:
-        """Reconstructions (N', D) :math:`\\bar{\\mathbf{x}} + \\mathbf{S}\\mathbf{V}_k\\mathbf{z}` of codes ``Z`` (N', k)."""
+        """Reconstructions (N', D) of codes ``Z`` (N', k).
+
+        Each code :math:`\\mathbf{z}` maps back to :math:`\\bar{\\mathbf{x}} +
+        \\mathbf{S}\\mathbf{V}_k\\mathbf{z}`.
+        """
         self._fitted("inverse_transform")
         k = self.components_.shape[0]
         Z = check_array(Z, "Z", ndim=2, shape=(None, k))
