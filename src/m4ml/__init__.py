@@ -17,7 +17,7 @@ package follows the book's pillars::
     │   ├── eigen           power iteration and shifted inverse iteration
     │   ├── spectral        symmetric eigendecomposition with fixed signs, covariance ellipses
     │   ├── low_rank        truncated and randomised SVD
-    │   ├── decomposition   principal component analysis
+    │   ├── decomposition   principal component analysis (pca, the PCA class)
     │   ├── projection      pseudoinverse, projectors, the four fundamental subspaces
     │   └── completion      low-rank matrix completion by alternating least squares
     ├── calculus        calculus

@@ -146,6 +146,9 @@ CALLS = {
     "m4ml.linalg.completion.completion_objective": (
         lambda: dict(X=X32, A=np.ones((3, 1)), B=np.ones((2, 1)), alpha=0.1),
         {"X": "array_nan_ok", "A": "array", "B": "array", "alpha": "real"}),
+    # m4ml.linalg.decomposition (the PCA class; its methods are tested in test_decomposition.py)
+    "m4ml.linalg.decomposition.PCA": (lambda: dict(n_components=1, scale=False),
+                                      {"n_components": "opt_int", "scale": "bool"}),
     "m4ml.linalg.distances.squared_distances": (lambda: dict(X=X32, C=X32[:2]), {"X": "array", "C": "array"}),
     "m4ml.linalg.distances.hamming": (lambda: dict(a="abc", b="abd"), {"a": "sequence", "b": "sequence"}),
     "m4ml.linalg.distances.hamming_matrix": (lambda: dict(A=np.zeros((2, 3))), {"A": "array"}),
