@@ -13,14 +13,15 @@ import jupytext
 import pytest
 
 from m4ml_book.cells import MAX_CELL_LINES, code_cell_lengths
+from m4ml_book.toc import read_toc
 
 from conftest import BOOK, is_notebook, toc_pages
 
 PAGES = toc_pages()
 NOTEBOOKS = [p for p in PAGES if is_notebook(p)]
-# Pages that are sections of a chapter and so follow the full page shape.
-SECTIONS = [p for p in PAGES if p.startswith(("foundations/", "problems/", "linalg/", "calculus/", "optim/"))
-            and not p.endswith("index")]
+# Pages that are sections of a chapter of a numbered part, and so follow the full page shape.
+SECTIONS = [section for part in read_toc(BOOK).parts if part.numbered
+            for chapter in part.chapters for section in chapter.sections]
 
 
 def cells(page: str):
@@ -620,3 +621,9 @@ def test_prose_word_count_ignores_code_maths_and_markup():
     ])
     # Two words | Three more words and X then X. | Named | Stated here.
     assert prose_words(PageViews("t", source)) == 2 + 7 + 1 + 2
+
+
+def test_every_section_of_a_numbered_part_is_checked_for_its_shape():
+    """The shape and length checks cover every section page: a new part cannot slip past them."""
+    assert "spectral/pca" in SECTIONS and "matrices/lu" in SECTIONS and "optim/descent" in SECTIONS
+    assert not [p for p in SECTIONS if p.endswith("index") or p.startswith(("preface/", "appendix/"))]
