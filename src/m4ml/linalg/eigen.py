@@ -19,8 +19,8 @@ Example::
     >>> from m4ml.linalg.eigen import power_iteration, inverse_iteration
     >>> A = np.array([[2.0, 1.0], [1.0, 2.0]])          # eigenvalues 3 and 1
     >>> res = power_iteration(A)
-    >>> round(res.eigenvalue, 10), np.round(res.eigenvector, 6)
-    (3.0, array([0.707107, 0.707107]))
+    >>> round(res.eigenvalue, 10), res.eigenvector.round(6).tolist()
+    (3.0, [0.707107, 0.707107])
     >>> round(inverse_iteration(A, shift=0.5).eigenvalue, 10)
     1.0
 """
