@@ -32,8 +32,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -48,6 +46,14 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from m4ml_book import names, patches
+from m4ml_book.zygote_client import (  # noqa: F401 - re-exported for the tests
+    BLAS_THREAD_VARS,
+    Zygote,
+    blas_environment,
+    discard_prestarted,
+    take_prestarted,
+    workers,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -128,52 +134,6 @@ class ForkKernelManager(AsyncKernelManager):
             self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                parent=self)
         return await super()._async_pre_start_kernel(**kw)
-
-
-BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def blas_environment(workers: int) -> dict[str, str]:
-    """The environment of the kernels when `workers` pages run at once: the cores shared out, so
-    that two pages' BLAS threads do not fight over two cores (OpenBLAS threads spin while they
-    wait, and a page of matrix products ran ten times slower so). A value the user set wins."""
-    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
-    return {var: os.environ.get(var, threads) for var in BLAS_THREAD_VARS}
-
-
-class Zygote:
-    """The fork server process, started once per build and stopped at its end. NumPy's BLAS
-    reads its thread count when the server imports it, so the count is set here."""
-
-    def __init__(self, workers: int = 1) -> None:
-        self.dir = tempfile.TemporaryDirectory(prefix=names.KERNEL_DIR_PREFIX)
-        self.socket = os.path.join(self.dir.name, "zygote.sock")
-        self.blas_env = blas_environment(workers)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "m4ml_book.kernel_zygote", self.socket],
-            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-            env={**os.environ, **self.blas_env})
-        line = self.process.stdout.readline()
-        try:
-            info = json.loads(line)
-        except ValueError:
-            self.close()
-            raise RuntimeError(f"the kernel server did not start (it printed {line!r})") from None
-        self.preload_seconds = float(info.get("seconds", 0.0))
-        if info.get("missing"):
-            logger.info(f"[exec] not preloaded (not installed): {', '.join(info['missing'])}")
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        self.dir.cleanup()
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,7 +319,9 @@ def load_timings(cache_path: Path) -> dict:
 
 
 async def _run_all(jobs, *, workers: int, timeout: int, total: int) -> list[PageResult]:
-    zygote = await asyncio.to_thread(Zygote, workers)
+    zygote = take_prestarted(workers) or await asyncio.to_thread(Zygote, workers)
+    if zygote.missing:
+        logger.info(f"[exec] not preloaded (not installed): {', '.join(zygote.missing)}")
     semaphore = asyncio.Semaphore(workers)
     done: list[PageResult] = []
     slowest: list[PageResult] = []
@@ -438,12 +400,14 @@ def execute_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     n_notebooks = sum(1 for entry in new_state.values() if entry["notebook"])
 
     failures: list[PageResult] = []
+    if not jobs:
+        discard_prestarted()  # scripts/build_book.py started a kernel server no page needs
     if jobs:
-        workers = max(1, int(os.environ.get(WORKERS_ENV, "0") or 0) or min(2, os.cpu_count() or 1))
-        logger.info(f"[exec] {len(jobs)} of {n_notebooks} pages to execute, {workers} at a time "
+        n_workers = workers()
+        logger.info(f"[exec] {len(jobs)} of {n_notebooks} pages to execute, {n_workers} at a time "
                     f"(m4ml source {pkg}; checked the cache in {scan:.1f} s)")
         t0 = time.perf_counter()
-        results = asyncio.run(_run_all(jobs, workers=workers, timeout=nb_config.execution_timeout,
+        results = asyncio.run(_run_all(jobs, workers=n_workers, timeout=nb_config.execution_timeout,
                                        total=len(jobs)))
         wall = time.perf_counter() - t0
         for result in results:
@@ -477,7 +441,7 @@ def execute_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
             logger.info(f"[exec] {len(ok)} pages in {wall:.1f} s wall; summed page time "
                         f"{sum(parts.values()):.1f} s = start-up {parts['startup']:.1f} + imports "
                         f"{parts['imports']:.1f} + own code {parts['code']:.1f} s")
-        timings["_last_run"] = {"pages": len(jobs), "wall": round(wall, 3), "workers": workers,
+        timings["_last_run"] = {"pages": len(jobs), "wall": round(wall, 3), "workers": n_workers,
                                 "scan": round(scan, 3)}
         _save_json(_timings_path(cache_path), timings)
     for result in failures:  # never remembered as known: parsed and run again next time

@@ -194,3 +194,36 @@ def test_a_forked_kernel_uses_the_blas_threads_it_was_given(tmp_path, monkeypatc
     assert result.ok, result.error
     printed = "".join(o.get("text", "") for c in result.notebook.cells for o in c.get("outputs", []))
     assert "threads 1" in printed, printed
+
+
+def test_the_kernel_server_is_prestarted_only_when_a_page_changed(tmp_path):
+    """scripts/build_book.py starts the kernel server before Sphinx when a page was written since
+    the last execution; the server it hands over accepts kernels (it outlives the thread that
+    waited for it)."""
+    import os
+    import socket
+    import time
+
+    from m4ml_book import names, zygote_client
+
+    book = tmp_path / "book"
+    state = book / names.BUILD_DIR / names.CACHE_DIR / names.EXEC_STATE_FILE
+    state.parent.mkdir(parents=True)
+    (book / "page.md").write_text("# A page\n")
+    assert zygote_client.pages_changed_since_last_run(book)  # never executed
+    state.write_text("{}")
+    later = time.time() + 5
+    os.utime(state, (later, later))
+    assert not zygote_client.pages_changed_since_last_run(book)
+    assert not zygote_client.prestart(book)
+    os.utime(book / "page.md", (later + 5, later + 5))
+    assert zygote_client.prestart(book)
+    zygote = zygote_client.take_prestarted(zygote_client.workers())
+    try:
+        assert zygote is not None and zygote.process.poll() is None
+        with socket.socket(socket.AF_UNIX) as client:
+            client.connect(zygote.socket)
+    finally:
+        if zygote is not None:
+            zygote.close()
+    assert zygote_client.take_prestarted(zygote_client.workers()) is None
