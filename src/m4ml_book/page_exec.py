@@ -50,6 +50,7 @@ from m4ml_book.zygote_client import (  # noqa: F401 - re-exported for the tests
     BLAS_THREAD_VARS,
     Zygote,
     blas_environment,
+    code_digest,
     discard_prestarted,
     take_prestarted,
     workers,
@@ -390,7 +391,8 @@ def execute_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
         notebooks[docname] = nb
         _, hashkey = cache.create_hashed_notebook(nb)
         needs_pkg = uses_package(nb)
-        new_state[docname] = {"file": key, "notebook": True, "hashkey": hashkey, "uses_m4ml": needs_pkg}
+        new_state[docname] = {"file": key, "notebook": True, "hashkey": hashkey, "uses_m4ml": needs_pkg,
+                              "code": code_digest(path.read_text(encoding="utf-8"))}
         record = records.get(hashkey)
         if record is None or (needs_pkg and record.data.get("m4ml_source") != pkg):
             jobs.append((docname, nb, path.parent, nb.metadata.get("source_map")))

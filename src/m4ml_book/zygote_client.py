@@ -10,8 +10,10 @@ when no page needs to run.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -81,17 +83,37 @@ class Zygote:
 _prestarted: list = []   # [thread, holder]: the server started by prestart(), until taken
 
 
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+
+
+def code_digest(text: str) -> str:
+    """A digest of the code cells of a MyST page: equal before and after an edit of its prose."""
+    return hashlib.sha256("\0".join(CODE_CELL.findall(text)).encode()).hexdigest()[:16]
+
+
 def pages_changed_since_last_run(book: Path) -> bool:
-    """Has a page of `book` been written since pages were last executed (or never executed)?"""
-    state = book / names.BUILD_DIR / names.CACHE_DIR / names.EXEC_STATE_FILE
+    """Has the code of some page of `book` changed since pages were last executed (or were they
+    never executed)? A page whose size and date are those recorded at the last execution is not
+    read; one that changed is compared by the digest of its code cells, so a prose edit is not a
+    change here."""
     try:
-        last = state.stat().st_mtime_ns
-    except OSError:
+        state = json.loads((book / names.BUILD_DIR / names.CACHE_DIR / names.EXEC_STATE_FILE).read_text())
+    except (OSError, ValueError):
         return True
-    for pattern in ("*.md", "*.ipynb"):
-        for page in book.rglob(pattern):
-            if names.BUILD_DIR not in page.relative_to(book).parts and page.stat().st_mtime_ns > last:
+    for page in book.rglob("*.md"):
+        relative = page.relative_to(book)
+        if names.BUILD_DIR in relative.parts:
+            continue
+        stat = page.stat()
+        entry = state.get(relative.with_suffix("").as_posix())
+        if entry and entry.get("file") == [stat.st_mtime_ns, stat.st_size]:
+            continue
+        text = page.read_text(encoding="utf-8")
+        if entry is None or not entry.get("notebook"):
+            if CODE_CELL.search(text):
                 return True
+        elif entry.get("code") != code_digest(text):
+            return True
     return False
 
 

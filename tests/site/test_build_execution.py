@@ -196,27 +196,33 @@ def test_a_forked_kernel_uses_the_blas_threads_it_was_given(tmp_path, monkeypatc
     assert "threads 1" in printed, printed
 
 
-def test_the_kernel_server_is_prestarted_only_when_a_page_changed(tmp_path):
-    """scripts/build_book.py starts the kernel server before Sphinx when a page was written since
-    the last execution; the server it hands over accepts kernels (it outlives the thread that
-    waited for it)."""
-    import os
+def test_the_kernel_server_is_prestarted_only_when_code_changed(tmp_path):
+    """scripts/build_book.py starts the kernel server before Sphinx when the code of a page changed
+    since the last execution (not for a prose edit); the server it hands over accepts kernels (it
+    outlives the thread that waited for it)."""
+    import json
     import socket
-    import time
 
     from m4ml_book import names, zygote_client
 
     book = tmp_path / "book"
     state = book / names.BUILD_DIR / names.CACHE_DIR / names.EXEC_STATE_FILE
     state.parent.mkdir(parents=True)
-    (book / "page.md").write_text("# A page\n")
+    source = page("A page", "x = 1")
+    (book / "page.md").write_text(source)
     assert zygote_client.pages_changed_since_last_run(book)  # never executed
-    state.write_text("{}")
-    later = time.time() + 5
-    os.utime(state, (later, later))
+
+    def record():
+        stat = (book / "page.md").stat()
+        state.write_text(json.dumps({"page": {"file": [stat.st_mtime_ns, stat.st_size], "notebook": True,
+                                              "code": zygote_client.code_digest(source)}}))
+
+    record()
     assert not zygote_client.pages_changed_since_last_run(book)
+    (book / "page.md").write_text(source.replace("Some prose.", "Some more prose."))
+    assert not zygote_client.pages_changed_since_last_run(book), "a prose edit is not a code change"
     assert not zygote_client.prestart(book)
-    os.utime(book / "page.md", (later + 5, later + 5))
+    (book / "page.md").write_text(source.replace("x = 1", "x = 2"))
     assert zygote_client.prestart(book)
     zygote = zygote_client.take_prestarted(zygote_client.workers())
     try:
