@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,25 @@ def toc_pages() -> list[str]:
 def is_notebook(page: str) -> bool:
     """A page with a jupytext kernelspec header is executed; plain Markdown is not."""
     return toc.is_notebook(toc.page_path(BOOK, page))
+
+
+MATH_MARKUP = re.compile(r"<mjx-container\b.*?</mjx-container>", re.S)
+
+
+@functools.cache
+def page_soup(html_root: Path, page: str):
+    """A built page parsed with BeautifulSoup, once per session; callers only read it.
+
+    Each typeset formula is parsed as an empty ``<mjx-container>``: its glyph markup is three
+    quarters of a page of mathematics and of its parsing time, and the tests that read
+    formulas read the HTML itself (test_page_weight.py, test_math_ssr.py) or the page in
+    Chromium (tests/page_visit.py).
+    """
+    from bs4 import BeautifulSoup
+
+    text = (html_root / f"{page}.html").read_text(encoding="utf-8")
+    return BeautifulSoup(MATH_MARKUP.sub('<mjx-container class="MathJax"></mjx-container>', text),
+                         "html.parser")
 
 
 @pytest.fixture(scope="session")
@@ -135,16 +155,40 @@ def page(browser):
         yield pg
 
 
+VISIT_WORKERS = 2  # Chromiums visiting pages side by side: one per core
+VISIT_LOOKAHEAD = 2  # pages of the table of contents visited before a test asks for them
+
+
 @pytest.fixture(scope="session")
-def page_visits(browser, site_url):
-    """name -> tests/page_visit.Visit: every per-page browser check, one visit per page per session."""
+def page_visits(site_url):
+    """name -> tests/page_visit.Visit: every per-page browser check, one visit per page per session.
+
+    Visits run in two worker processes, each with its own Chromium, so both cores work. A test
+    that asks for a page of the table of contents gets the next pages visited ahead, in the
+    order the parametrized tests ask for them; a test file run alone visits only the pages it
+    asks for and a few after.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     import page_visit
 
-    visits: dict = {}
+    order = toc_pages()
+    futures: dict = {}
+    with ProcessPoolExecutor(VISIT_WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=page_visit.start_worker) as pool:
 
-    def get(name: str):
-        if name not in visits:
-            visits[name] = page_visit.visit(browser, site_url, name)
-        return visits[name]
+        def submit(name: str) -> None:
+            if name not in futures:
+                futures[name] = pool.submit(page_visit.visit_in_worker, site_url, name)
 
-    return get
+        def get(name: str):
+            submit(name)
+            if name in order:
+                for ahead in order[order.index(name) + 1:order.index(name) + 1 + VISIT_LOOKAHEAD]:
+                    submit(ahead)
+            return futures[name].result()
+
+        yield get
+        for future in futures.values():
+            future.cancel()

@@ -17,6 +17,8 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass, field
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from m4ml_book import names
 
 from conftest import ROOT, guarded_page
@@ -152,15 +154,21 @@ FIGURE_SIZES = """Array.from(document.querySelectorAll('article figure img'))
              i.naturalWidth, i.getBoundingClientRect().width])"""
 
 
-def set_theme(page, theme: str, wait_ms: int = 100) -> None:
+# Colours change with a transition when the theme changes. The checks measure the colours the
+# reader ends with, so the visit turns transitions off instead of waiting for them.
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+NEXT_FRAME = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+
+
+def set_theme(page, theme: str) -> None:
     if page.evaluate("document.documentElement.dataset.theme") != theme:
         page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
-        page.wait_for_timeout(wait_ms)
+        page.evaluate(NEXT_FRAME)
 
 
 def violations(page, theme: str, *, contrast_only: bool = False) -> list[str]:
     """Serious and critical axe violations of WCAG 2.1 A/AA in the given theme."""
-    set_theme(page, theme, 400)  # let colour transitions finish before contrast is measured
+    set_theme(page, theme)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     run_only = "{type: 'rule', values: ['color-contrast']}" if contrast_only else f"{{type: 'tag', values: {WCAG}}}"
@@ -214,23 +222,30 @@ def solution_title_clicks(page, name: str) -> tuple[int, list[str]]:
         if link.count():
             target = link.get_attribute("href")
             link.click()
-            page.wait_for_timeout(100)
-            if page.evaluate("location.hash") != target:
+            if not waited(page, "target => location.hash === target", target):
                 problems.append(f"{name}: the link in solution {k + 1} was not followed")
         solution = title.locator("xpath=..")
         hidden = "toggle-hidden" in (solution.get_attribute("class") or "")
         title.click(position={"x": 8, "y": 8})
-        page.wait_for_timeout(100)
-        if ("toggle-hidden" in (solution.get_attribute("class") or "")) == hidden:
+        if not waited(page, "([el, hidden]) => el.classList.contains('toggle-hidden') !== hidden",
+                      [solution.element_handle(), hidden]):
             problems.append(f"{name}: clicking the title bar of solution {k + 1} did not toggle it")
     return titles.count(), problems
 
 
-def open_at(page, url: str, width: int):
+def waited(page, condition: str, arg, timeout_ms: int = 2_000) -> bool:
+    """Whether `condition(arg)` becomes true within `timeout_ms` (checked at every frame)."""
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=timeout_ms)
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
+def at_width(page, width: int) -> None:
+    """The page laid out at `width` px (the layout follows the viewport without a reload)."""
     page.set_viewport_size({"width": width, "height": 900})
-    response = page.goto(url, wait_until="load")
-    page.evaluate("document.fonts.ready.then(() => true)")
-    return response
+    page.evaluate(NEXT_FRAME)
 
 
 def equation_problems(page, name: str, width: int) -> tuple[list[str], int]:
@@ -277,14 +292,15 @@ def visit(browser, site_url: str, name: str) -> Visit:
 
     Order: weigh the cold load; the checks that need the page as it loaded (typesetting, images,
     MathJax, axe in both themes, figure sizes); the solution title bars (they toggle solutions);
-    then, at each width on a fresh load, the line breaks and the equations in both themes, which
-    open every solution and hidden cell first.
+    then, at each width, the line breaks and the equations in both themes, which open every
+    solution and hidden cell first (whatever the clicks before left open or closed).
     """
     result = Visit(name)
     url = f"{site_url}/{name}.html"
     with guarded_page(browser) as page:
         result.plain, result.compressed, result.urls = first_visit(page, url)
         result.status = page.main_response.status if page.main_response else None
+        page.add_style_tag(content=NO_TRANSITIONS)  # after weighing: it adds nothing to fetch
         result.interactive = page.locator(f".{names.PLOTLY_FIGURE_CLASS}").count() > 0
         result.has_math = page.locator("span.math, div.math").count() > 0
         result.typeset = page.locator("mjx-container").count()
@@ -300,16 +316,14 @@ def visit(browser, site_url: str, name: str) -> Visit:
             "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
         # Every rule in the light theme; in the dark theme only contrast can differ.
         result.axe = {"light": violations(page, "light"), "dark": violations(page, "dark", contrast_only=True)}
-        set_theme(page, "light", 400)
+        set_theme(page, "light")
         result.small_figures = [f"{name}: {caption.strip()} shown at {shown / natural:.2f} of its size"
                                 for caption, natural, shown in page.evaluate(FIGURE_SIZES)
                                 if natural and shown / natural < SHRINK_LIMIT]
         result.solution_titles, result.solution_problems = solution_title_clicks(page, name)
         for width in WIDTHS:
-            response = open_at(page, url, width)
-            if response is None or not response.ok:
-                result.line_breaks.append(f"{width} px: HTTP {response and response.status}")
-                continue
+            at_width(page, width)
+            set_theme(page, "light")
             found, _, _ = page.evaluate(LINE_BREAKS)
             result.line_breaks += [f"{width} px: {p}" for p in found]
             problems, result.equations_counted = equation_problems(page, name, width)
@@ -317,3 +331,29 @@ def visit(browser, site_url: str, name: str) -> Visit:
         result.blocked = list(page.blocked)
         result.console_errors = list(page.console_errors)
     return result
+
+
+# ------------------------------------------------------------------ in a worker process
+_WORKER: dict = {}
+
+
+def start_worker() -> None:
+    """Start this worker process's own Chromium (the ``page_visits`` fixture runs two)."""
+    from multiprocessing import util
+
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM, LAUNCH_ARGS
+
+    driver = sync_playwright().start()
+    _WORKER["browser"] = driver.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+
+    def stop() -> None:
+        _WORKER["browser"].close()
+        driver.stop()
+
+    util.Finalize(None, stop, exitpriority=10)  # run when the worker exits (atexit is not)
+
+
+def visit_in_worker(site_url: str, name: str) -> Visit:
+    return visit(_WORKER["browser"], site_url, name)

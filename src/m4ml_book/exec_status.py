@@ -129,7 +129,10 @@ def make_tables(env, parent: str, *, web: bool = True) -> list[nodes.Node]:
         number = _number(env, doc)
         link += nodes.inline(text=f"{number} {_title(env, doc)}".strip())
         when = datetime.fromtimestamp(rec["mtime"], tz=UTC) if rec.get("mtime") else None
-        runtime = rec.get("runtime")
+        split = timings.get(doc, {})
+        # One source for the time and its parts: page_exec's record of the page's last run
+        # (jupyter-cache's copy of the total is written by the same run, rounded differently).
+        runtime = split.get("total", rec.get("runtime"))
         ok = rec.get("succeeded") is True
         if runtime is not None:
             times.append(runtime)
@@ -137,7 +140,6 @@ def make_tables(env, parent: str, *, web: bool = True) -> list[nodes.Node]:
                               classes=["m4ml-ok" if ok else "m4ml-failed"])
         if not ok:
             status = nodes.abbreviation(text="✗ failed", explanation=str(rec.get("error") or "")[:500])
-        split = timings.get(doc, {})
         rows.append([link, nodes.Text(when.strftime("%Y-%m-%d %H:%M UTC") if when else "–"),
                      _seconds(runtime), _seconds(split.get("startup")), _seconds(split.get("imports")),
                      _seconds(split.get("code")), status])

@@ -7,9 +7,12 @@ formula of the pages written in this build to one node process (``mathjax_render
 with mathjax-full from npm), which returns MathJax's CommonHTML for each, with assistive MathML
 for screen readers, using the book's macros (``mathjax3_config.tex.macros`` in _config.yml).
 The formula's wrapper element, its equation number and its anchor stay as Sphinx wrote them.
-The stylesheet is written once for the site, ``_static/m4ml-math/mathjax-chtml.css``, with only
-the rules of the characters and elements some page uses, and MathJax's fonts are copied next
-to it. The formulas are scaled to 127.3 % of the text, the ex-height match MathJax measured
+The markup loses what only client-side MathJax reads (:func:`slim_markup`: its menu's ``data-mjx-*``
+attributes, an XML namespace the HTML parser implies, a style the stylesheet sets).
+Each page links its own stylesheet, ``_static/m4ml-math/math-<digest>.css``, with only the rules
+of the elements and characters it uses (pages with the same needs share one), and MathJax's fonts
+are cut down to the characters the site's pages use, font by font (:func:`font_characters`).
+The formulas are scaled to 127.3 % of the text, the ex-height match MathJax measured
 for the theme's font in Chromium on Linux (the width checks of tests/test_equations_browser.py
 were made at that size). A TeX error or an undefined macro fails the build.
 
@@ -48,6 +51,7 @@ HTML builders only; the LaTeX (PDF) build typesets its formulas with TeX.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -68,13 +72,17 @@ from m4ml_book import patches
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = "m4ml-math"
-CSS_NAME = "mathjax-chtml.css"
+CSS_PREFIX = "math-"  # a page's stylesheet: math-<digest of its text>.css
 FONT_DIR = "woff-v2"
 SCALE = "127.3%"
+# What slim_markup and site_stylesheet do to MathJax's output: part of the cache's key.
+MARKUP_VERSION = "2"
 
 INLINE = re.compile(r'(<span class="math notranslate nohighlight">)(.*?)(</span>)', re.S)
 DISPLAY = re.compile(r'(<div class="math notranslate nohighlight"[^>]*>)(.*?)(</div>)', re.S)
 EQNO = re.compile(r'^\s*<span class="eqno">.*?</span>', re.S)
+OLD_SHEET_LINK = re.compile(r'\n? *<link rel="stylesheet" type="text/css" href="[^"]*_static/m4ml-math/'
+                            r'(?:math-[0-9a-f]+|mathjax-chtml)\.css" />')
 
 
 
@@ -160,6 +168,36 @@ def typeset_page(text: str, rendered: dict[tuple[str, bool], str]) -> str:
     return INLINE.sub(inline, DISPLAY.sub(display, text))
 
 
+# ------------------------------------------------------------------ lighter markup
+CONTAINER_START = re.compile(r"<mjx-container\b[^>]*>")
+MARKUP_DROPS = re.compile(
+    r' xmlns="http://www\.w3\.org/1998/Math/MathML"'  # the HTML parser puts <math> in MathML's namespace
+    r'| unselectable="on"'                              # for browsers that predate user-select
+    r'| data-mjx-[a-z-]+="[^"]*"'                       # for MathJax's menu and explorer, not loaded
+)
+
+
+def slim_markup(markup: str) -> str:
+    """MathJax's markup for a formula without what only client-side MathJax reads: the
+    container's ``jax="CHTML"`` and ``style="position: relative;"`` (the stylesheet says both,
+    :func:`site_stylesheet`), the ``data-mjx-*`` attributes of its menu, the MathML namespace
+    and ``unselectable``. What screen readers get (``aria-hidden`` on the glyphs, the MathML and
+    its ``mathvariant``, ``stretchy``, ...) is kept. About 12 % of a page of formulas."""
+
+    def container(match: re.Match) -> str:
+        return match.group(0).replace(' jax="CHTML"', "").replace(' style="position: relative;"', "")
+
+    return MARKUP_DROPS.sub("", CONTAINER_START.sub(container, markup, count=1))
+
+
+def site_stylesheet(css: str) -> str:
+    """MathJax's stylesheet for the markup of :func:`slim_markup`: a container is known by its
+    class ``MathJax`` (the same specificity as ``[jax="CHTML"]``), placed relative, and scaled."""
+    css = css.replace('mjx-container[jax="CHTML"]', "mjx-container.MathJax")
+    return css + (f"\nmjx-container.MathJax {{\n  position: relative;\n}}"
+                  f"\nmjx-container.MathJax {{\n  font-size: {SCALE};\n}}\n")
+
+
 # ------------------------------------------------------------------ the site's stylesheet
 RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 TAG_IN_SELECTOR = re.compile(r"(?<![.\w-])(mjx-[a-z][a-z0-9-]*)", re.I)
@@ -199,21 +237,110 @@ def prune_stylesheet_for(css: str, tags: set[str], chars: set[str]) -> str:
     """MathJax's stylesheet with the rules for these elements and character classes (see
     :func:`prune_stylesheet`)."""
     kept = []
-    for match in RULE.finditer(css):
-        selector = match.group(1).strip()
-        if not selector.startswith("@"):
-            selectors = [s.strip() for s in selector.split(",")]
-            usable = []
-            for one in selectors:
-                needed_tags = {t.lower() for t in TAG_IN_SELECTOR.findall(one)}
-                needed_chars = set(CHAR_CLASS.findall(one))
-                if needed_tags <= tags and (not needed_chars or needed_chars & chars):
-                    usable.append(one)
+    for selector, selectors, body in _rules(css):
+        if selectors is not None:
+            usable = [one for one, needed_tags, needed_chars in selectors
+                      if needed_tags <= tags and (not needed_chars or needed_chars & chars)]
             if not usable:
                 continue
             selector = ", ".join(usable)
-        kept.append(f"{selector} {{{match.group(2).rstrip()}\n}}")
+        kept.append(f"{selector} {{{body}\n}}")
     return "\n".join(kept) + "\n"
+
+
+@functools.lru_cache(maxsize=4)
+def _rules(css: str) -> list[tuple[str, list[tuple[str, frozenset, frozenset]] | None, str]]:
+    """The rules of MathJax's stylesheet, parsed once per stylesheet: (selector, its parts with
+    the elements and character classes each needs, or None for an at-rule; body)."""
+    rules = []
+    for match in RULE.finditer(css):
+        selector = match.group(1).strip()
+        parts = None
+        if not selector.startswith("@"):
+            parts = [(one, frozenset(t.lower() for t in TAG_IN_SELECTOR.findall(one)),
+                      frozenset(CHAR_CLASS.findall(one)))
+                     for one in (s.strip() for s in selector.split(","))]
+        rules.append((selector, parts, match.group(2).rstrip()))
+    return rules
+
+
+# ------------------------------------------------------------------ the fonts, cut down
+FONT_FACE = re.compile(r'@font-face[^{]*\{\s*font-family:\s*([\w-]+);\s*src:\s*url\("[^"]*/([^"/]+)"\)')
+FAMILY_OF_CLASS = re.compile(r"\.(TEX-[A-Z0-9]+)\s*\{\s*font-family:\s*MJXZERO,\s*([\w-]+);")
+STRETCHY_FAMILIES = re.compile(r"mjx-stretchy-v mjx-c, mjx-stretchy-h mjx-c\s*\{\s*font-family:([^;!]*)")
+CONTENT = re.compile(r'content:\s*"((?:[^"\\]|\\.)*)"')
+CSS_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6}) ?|\\(.)|(.)", re.S)
+
+
+def font_characters(css: str) -> dict[str, set[int]]:
+    """font file -> the characters the rules of `css` (MathJax's stylesheet, pruned to the site's
+    pages) draw with it. A character rule names its font by a ``TEX-*`` class; one without is
+    drawn in the main font (``.MJX-TEX``); the parts of stretchy delimiters in each font of
+    their fallback list. The zero-width font is left whole."""
+    files = {family: name for family, name in FONT_FACE.findall(css)}
+    by_class = {cls: family for cls, family in FAMILY_OF_CLASS.findall(css)}
+    stretchy = STRETCHY_FAMILIES.search(css)
+    stretchy_families = [f.strip() for f in stretchy.group(1).split(",")] if stretchy else []
+    used: dict[str, set[int]] = {name: set() for name in files.values()}
+    for _, selectors, body in _rules(css):
+        content = CONTENT.search(body)
+        if selectors is None or not content:
+            continue
+        characters = {int(m.group(1), 16) if m.group(1) else ord(m.group(2) or m.group(3))
+                      for m in CSS_ESCAPE.finditer(content.group(1))}
+        for one, _, _ in selectors:
+            if "mjx-stretchy-" in one:
+                families = stretchy_families
+            else:
+                named = [by_class[c] for c in re.findall(r"\.(TEX-[A-Z0-9]+)", one) if c in by_class]
+                families = named or ["MJXTEX"]
+            for family in families:
+                if family in files:
+                    used[files[family]] |= characters
+    return used
+
+
+def write_fonts(source: Path, target: Path, used: dict[str, set[int]]) -> None:
+    """MathJax's fonts from `source` cut down to `used` in `target`; a font is cut again only
+    when its characters change (``characters.json`` remembers them)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    target.mkdir(parents=True, exist_ok=True)
+    stamp = target / "characters.json"
+    try:
+        before = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        before = {}
+    after = {}
+    for font in sorted(source.glob("*.woff")):
+        wanted = sorted(used.get(font.name, ()))
+        key = [hashlib.sha256(font.read_bytes()).hexdigest(), wanted]
+        after[font.name] = key
+        out = target / font.name
+        if before.get(font.name) == key and out.exists():
+            continue
+        if not wanted or font.name == "MathJax_Zero.woff":
+            shutil.copyfile(font, out)
+            continue
+        cut = TTFont(font)
+        options = subset.Options()
+        options.notdef_outline = True
+        options.name_IDs = ["*"]  # keep the names: they are small, and tools show them
+        options.drop_tables += ["FFTM"]  # FontForge's timestamps, which fontTools cannot cut
+        cutter = subset.Subsetter(options)
+        cutter.populate(unicodes=wanted)
+        cutter.subset(cut)
+        cut.flavor = "woff"
+        cut.save(out)
+    stamp.write_text(json.dumps(after, indent=0) + "\n")
+
+
+def page_stylesheet(css: str, tags: set[str], chars: set[str]) -> tuple[str, str]:
+    """(file name, text) of the stylesheet of a page with these MathJax elements and characters."""
+    # MathJax writes a declaration a line, indented: the lines are joined (a quarter smaller).
+    text = re.sub(r"\n\s*", "", prune_stylesheet_for(css, tags, chars).replace(" {\n", "{\n")).replace("}", "}\n")
+    return f"{CSS_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:16]}.css", text
 
 
 # ------------------------------------------------------------------ images
@@ -285,10 +412,11 @@ CACHE_FIELDS = ("key", "css", "markup", "pages", "scripts", "purged")
 
 def _cache_key(app: Sphinx) -> str:
     """What the markup of a formula depends on besides its TeX: the renderer, MathJax's version,
-    the macros and the font folder. A change of any of them empties the cache."""
+    the macros, the font folder and what this module does to MathJax's output. A change of any
+    of them empties the cache."""
     package = _node_modules(app) / "mathjax-full" / "package.json"
     parts = [RENDERER.read_bytes(), package.read_bytes(),
-             json.dumps(_macros(app), sort_keys=True).encode(), FONT_DIR.encode()]
+             json.dumps(_macros(app), sort_keys=True).encode(), FONT_DIR.encode(), MARKUP_VERSION.encode()]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
@@ -332,8 +460,8 @@ def typeset(app: Sphinx, items: list[tuple[str, bool]], cache: dict | None = Non
         markup, css, failed = render(app, missing)
         for index, (item, html_) in enumerate(zip(missing, markup)):
             if index not in failed:
-                known[item] = html_
-        cache["css"] = css
+                known[item] = slim_markup(html_)
+        cache["css"] = site_stylesheet(css)
         failed_markup = {missing[i]: markup[i] for i in failed}
     if own:
         save_cache(_cache_path(app), cache)
@@ -375,37 +503,52 @@ def finish_site(app: Sphinx, exception) -> None:
     items = list(wanted)
     rendered, css, fresh = typeset(app, items, cache)
 
+    static = outdir / "_static" / STATIC_DIR
+    static.mkdir(parents=True, exist_ok=True)
     for page, text in texts.items():
         new = patches.fix_html(text)  # the accessibility fixes (m4ml_book.a11y)
         new = typeset_page(new, rendered) if rendered else new
         new = lazy_images(new, page)
         new = patches.drop_page_scripts(new, keep_search=page.name == "search.html" and page.parent == outdir)
-        href = f"{_relative_static(page, outdir)}{STATIC_DIR}/{CSS_NAME}"
-        link = f'<link rel="stylesheet" type="text/css" href="{href}" />'
-        if "<mjx-container" in new and link not in new:
+        new = OLD_SHEET_LINK.sub("", new)  # a page that an earlier pass processed
+        features = page_features(new)
+        sheet = None
+        if "<mjx-container" in new:
+            sheet, sheet_text = page_stylesheet(css, features[0], features[1])
+            if not (static / sheet).exists():
+                (static / sheet).write_text(sheet_text, encoding="utf-8")
+            href = f"{_relative_static(page, outdir)}{STATIC_DIR}/{sheet}"
+            link = f'<link rel="stylesheet" type="text/css" href="{href}" />'
             new = new.replace("</head>", f"    {link}\n  </head>", 1)
         if new != text:
             page.write_text(new, encoding="utf-8")
-        memo[keys[page]] = (_stamp(page), *page_features(new))
+        memo[keys[page]] = (_stamp(page), *features, sheet)
     for gone in set(memo) - set(keys.values()):
         del memo[gone]
     tags = set().union(*(memo[k][1] for k in keys.values()))
     chars = set().union(*(memo[k][2] for k in keys.values()))
     icons = set().union(*(memo[k][3] for k in keys.values()))
     classes = set().union(*(memo[k][4] for k in keys.values()))
+    # The pages' stylesheets: one is written again if it went missing, and those no page links
+    # any more (nor the site-wide one of earlier builds) are removed.
+    sheets = {}
+    for key in keys.values():
+        stamp, page_tags, page_chars, *_, sheet = memo[key]
+        if sheet is not None:
+            sheets[sheet] = (page_tags, page_chars)
+    for sheet, (page_tags, page_chars) in sheets.items():
+        if not (static / sheet).exists():
+            (static / sheet).write_text(page_stylesheet(css, page_tags, page_chars)[1], encoding="utf-8")
+    for old in [*static.glob(f"{CSS_PREFIX}*.css"), static / "mathjax-chtml.css"]:
+        if old.name not in sheets and old.exists():
+            old.unlink()
 
-    static = outdir / "_static" / STATIC_DIR
     fonts = _node_modules(app) / "mathjax-full" / "es5" / "output" / "chtml" / "fonts" / FONT_DIR
-    (static / FONT_DIR).mkdir(parents=True, exist_ok=True)
-    for font in fonts.glob("*.woff"):
-        target = static / FONT_DIR / font.name
-        if not target.exists() or target.stat().st_size != font.stat().st_size:
-            shutil.copyfile(font, target)
+    write_fonts(fonts, static / FONT_DIR, font_characters(prune_stylesheet_for(css, tags, chars)))
     (static / "tex-macros.json").write_text(json.dumps(_macros(app), indent=1) + "\n", encoding="utf-8")
-    scale = f'\n\nmjx-container[jax="CHTML"] {{\n  font-size: {SCALE};\n}}\n'
-    (static / CSS_NAME).write_text(prune_stylesheet_for(css, tags, chars) + scale, encoding="utf-8")
     slim_icons(outdir, icons, classes | script_words(outdir, cache), cache)
     save_cache(_cache_path(app), cache)
+    _cache_path(app).with_suffix(".key").write_text(_pass_key(app))
     logger.info("math_ssr: %d of %d pages processed, %d formulas, %d of them typeset in node "
                 "(the rest cached), in %.1f s", len(stale), len(pages), len(items), fresh,
                 time.perf_counter() - started)
@@ -599,7 +742,32 @@ def _escape_private_use(css: str) -> str:
     return PRIVATE_USE.sub(escape, css)
 
 
+def _pass_key(app: Sphinx) -> str:
+    """The formulas' cache key and the code of the pass over the pages (this module, the
+    patches and the accessibility fixes): the pages this pass wrote depend on all of them."""
+    from m4ml_book import a11y
+
+    code = b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], patches, a11y))
+    return f"{_cache_key(app)} {hashlib.sha256(code).hexdigest()}"
+
+
+def rewrite_pages_of_an_older_pass(app: Sphinx) -> None:
+    """If the pages in the output folder were processed under another key (a new renderer,
+    MathJax, macros, or another version of the pass), they hold formulas typeset the old way,
+    and their TeX is gone: remove them, so that Sphinx writes every page again (none is executed
+    again), and this pass processes each."""
+    if app.builder.format != "html":
+        return
+    stamp = _cache_path(app).with_suffix(".key")  # written with the cache, small to read
+    if not _cache_path(app).exists():
+        return  # a first build
+    if not stamp.exists() or stamp.read_text() != _pass_key(app):
+        for page in _pages(Path(app.outdir)):
+            page.unlink()
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", drop_client_mathjax)
+    app.connect("builder-inited", rewrite_pages_of_an_older_pass)
     app.connect("build-finished", finish_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,6 +25,8 @@ LIVE_CODE_CONFIG = "config.json"        # where a published site runs live code 
 READING_STATIC = "m4ml-reading"         # _static/<this>: reading.js, reading.css
 M4ML_STATIC = "m4ml"                    # _static/<this>: m4ml.css, sortable-table.js
 PLOTLY_JS = "plotly/plotly-cartesian.min.js"  # in _static (scripts/vendor.py puts it there)
+BOOTSTRAP_LOADER = "bootstrap-lazy.js"   # loads the theme's Bootstrap when needed, in _static/M4ML_STATIC
+BOOTSTRAP_ATTRIBUTE = "data-bootstrap"   # the loader's attribute with Bootstrap's address
 PLOTLY_LOADER = "plotly-lazy.js"         # loads PLOTLY_JS near a figure, in _static/M4ML_STATIC
 THEBE_REQUIREJS = "thebe/require.js"    # in _static (scripts/vendor.py)
 
@@ -50,6 +52,7 @@ ASSET_NAMES: dict[str, tuple[str, ...]] = {
                      f'"{LIVE_CODE_STATIC}/{LIVE_CODE_CONFIG}"',
                      f'"{LIVE_CODE_STATIC}/mathjax2-shim.js"'),
     "plotly-lazy.js": (f'"../{PLOTLY_JS}"',),
+    "bootstrap-lazy.js": (f'getAttribute("{BOOTSTRAP_ATTRIBUTE}")',),
     "reading.css": (f".{NOWRAP_CLASS}",),
     "sortable-table.js": (f'"{TOTAL_ROW_CLASS}"', f'"table.{SORTABLE_CLASS}"'),
 }

@@ -35,6 +35,7 @@ def add_plotly_where_needed(app: Sphinx, pagename, templatename, context, doctre
 def copy_loader(app: Sphinx, exception) -> None:
     if exception is None and app.builder.format == "html":
         copy_asset(app, names.PLOTLY_LOADER, names.M4ML_STATIC)
+        copy_asset(app, names.BOOTSTRAP_LOADER, names.M4ML_STATIC)  # see patches.drop_page_scripts
 
 
 def setup(app: Sphinx) -> dict:

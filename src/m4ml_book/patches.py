@@ -25,6 +25,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 
+from m4ml_book import names
+
 
 @dataclass(frozen=True)
 class Upstream:
@@ -317,6 +319,14 @@ _SPHINX_DESIGN = re.compile(
     r'|\s*<script data-sd-tabs-storage-prefix="[^"]*" src="[./]*_static/design-tabs\.js[^"]*"></script>'
 )
 _SPHINX_DESIGN_USED = re.compile(r'class="[^"]*\bsd-')
+_BOOTSTRAP_PRELOAD = re.compile(r'\s*<link rel="preload" as="script" href="[./]*_static/scripts/bootstrap\.js[^"]*" />')
+_BOOTSTRAP_SCRIPT = re.compile(r'<script defer src="(?P<static>[./]*_static/)scripts/(?P<name>bootstrap\.js[^"]*)"></script>')
+
+
+def _bootstrap_loader(match: re.Match) -> str:
+    static = match["static"]
+    return (f'<script defer src="{static}{names.M4ML_STATIC}/{names.BOOTSTRAP_LOADER}" '
+            f'{names.BOOTSTRAP_ATTRIBUTE}="{static}scripts/{match["name"]}"></script>')
 
 
 def drop_page_scripts(text: str, *, keep_search: bool) -> str:
@@ -328,9 +338,13 @@ def drop_page_scripts(text: str, *, keep_search: bool) -> str:
     - the search index and its two scripts, except on the search page (``keep_search``): the
       theme's search box sends the reader to that page, which loads them;
     - sphinx-design's stylesheet and tab script (62 kB), which Jupyter Book adds to every page,
-      from the pages that use none of its components (no ``sd-`` class).
+      from the pages that use none of its components (no ``sd-`` class);
+    - Bootstrap's script (81 kB), which only the header's dropdown menus and tooltips use: a
+      1 kB loader (``_assets/bootstrap-lazy.js``) fetches it when the reader reaches for one.
     """
     text = _MATHJAX_SCRIPT.sub("", text)
+    text = _BOOTSTRAP_PRELOAD.sub("", text)
+    text = _BOOTSTRAP_SCRIPT.sub(_bootstrap_loader, text)
     text = _FONTAWESOME_SCRIPT.sub("", text)
     if not _SPHINX_DESIGN_USED.search(text):
         text = _SPHINX_DESIGN.sub("", text)

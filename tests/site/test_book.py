@@ -14,15 +14,15 @@ from m4ml_book import names, page_exec
 from m4ml_book.notebook_export import ROLE_TYPES, SourceLabels, iter_roles
 from m4ml_book.toc import read_toc
 
-from conftest import BOOK, is_notebook, toc_pages
+from conftest import BOOK, is_notebook, page_soup, toc_pages
 
 pytestmark = pytest.mark.book
 
 PAGES = toc_pages()
 
 
-def soup(html_root: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((html_root / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+def soup(html_root, page: str):
+    return page_soup(html_root, page)  # parsed once per session (conftest.py)
 
 
 def test_every_toc_page_is_built(built_book):

@@ -90,3 +90,40 @@ def test_status_table_sorts_by_a_column(page, site_url):
     assert times == sorted(times, reverse=True) and heading.get_attribute("aria-sort") == "descending"
     assert column(3)[-1] == before[-1], "the total row must stay last"
     assert not page.console_errors
+
+
+DOWNLOAD_MENU = 'button[data-bs-toggle="dropdown"][aria-label="Download this page"]'
+
+
+def bootstrap_requested(page) -> bool:
+    return any("/scripts/bootstrap.js" in r.url for r in page.requests)
+
+
+def test_bootstrap_arrives_when_the_reader_reaches_for_a_menu(browser, site_url):
+    """The theme's Bootstrap (81 kB) is not part of a first visit: the loader
+    (book/_assets/bootstrap-lazy.js) fetches it when the pointer comes over a control that needs
+    it, and a click that comes first still opens its menu."""
+    from conftest import guarded_page
+
+    url = f"{site_url}/calculus/gradients.html"
+    with guarded_page(browser) as page:  # a click with no pointer over the button before
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(300)
+        assert not bootstrap_requested(page)
+        toggle = page.locator(DOWNLOAD_MENU)
+        toggle.dispatch_event("click")
+        page.wait_for_function("window.bootstrap !== undefined", timeout=10_000)
+        page.wait_for_selector(f"{DOWNLOAD_MENU} + .dropdown-menu.show", timeout=5_000)
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert not page.console_errors, page.console_errors
+    with guarded_page(browser) as page:  # the pointer over a header button, then a tooltip
+        page.goto(url, wait_until="load")
+        page.locator('[data-bs-toggle="tooltip"]').first.hover()
+        page.wait_for_function("window.bootstrap !== undefined", timeout=10_000)
+        assert bootstrap_requested(page)
+        page.mouse.move(600, 600)
+        page.locator('[data-bs-toggle="tooltip"]').first.hover()
+        page.wait_for_selector(".tooltip.show", timeout=5_000)  # Bootstrap set up the tooltips
+        page.locator(DOWNLOAD_MENU).click()
+        page.wait_for_selector(f"{DOWNLOAD_MENU} + .dropdown-menu.show", timeout=5_000)
+        assert not page.console_errors, page.console_errors

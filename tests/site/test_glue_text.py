@@ -16,14 +16,14 @@ from bs4 import BeautifulSoup
 
 from m4ml_book import names
 
-from conftest import CHROMIUM, toc_pages
+from conftest import CHROMIUM, page_soup, toc_pages
 
 PAGES = toc_pages()
 MAX_BOLD_PER_PARAGRAPH = 2
 
 
-def soup(html_root, page: str) -> BeautifulSoup:
-    return BeautifulSoup((html_root / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+def soup(html_root, page: str):
+    return page_soup(html_root, page)  # parsed once per session (conftest.py)
 
 
 def bold_glue_by_paragraph(doc: BeautifulSoup) -> list[int]:

@@ -8,6 +8,7 @@ the cache.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -120,9 +121,9 @@ def test_only_changed_pages_are_fixed_and_typeset(tmp_path, node_runs, monkeypat
     assert len(processed) == 2 and len(fixed) == 2 and len(node_runs) == 1
     page = (outdir / "part" / "page.html").read_text()
     assert "<mjx-container" in page and "\\(" not in page
-    assert "_static/m4ml-math/mathjax-chtml.css" in page
-    css = (outdir / "_static" / math_ssr.STATIC_DIR / math_ssr.CSS_NAME).read_text()
-    assert "mjx-container" in css
+    sheet = re.search(r'href="\.\./_static/m4ml-math/(math-[0-9a-f]{16}\.css)"', page).group(1)
+    css = (outdir / "_static" / math_ssr.STATIC_DIR / sheet).read_text()
+    assert "mjx-container.MathJax" in css
 
     build()  # nothing changed: no page is read
     assert processed == [] and fixed == [] and len(node_runs) == 1
@@ -132,8 +133,15 @@ def test_only_changed_pages_are_fixed_and_typeset(tmp_path, node_runs, monkeypat
     build()
     assert len(processed) == 1 and len(fixed) == 1 and len(node_runs) == 1
     assert "<mjx-container" in (outdir / "index.html").read_text()
-    # the stylesheet still covers the formulas of the page that was not read
-    assert (outdir / "_static" / math_ssr.STATIC_DIR / math_ssr.CSS_NAME).read_text() == css
+    # the page that was not read keeps its stylesheet, and the rewritten one links one
+    assert (outdir / "_static" / math_ssr.STATIC_DIR / sheet).read_text() == css
+    assert (outdir / "index.html").read_text().count("_static/m4ml-math/math-") == 1
+    # a stylesheet that went missing is written again; one no page links is removed
+    (outdir / "_static" / math_ssr.STATIC_DIR / sheet).unlink()
+    (outdir / "_static" / math_ssr.STATIC_DIR / "math-0123456789abcdef.css").write_text("")
+    build()
+    assert (outdir / "_static" / math_ssr.STATIC_DIR / sheet).read_text() == css
+    assert not (outdir / "_static" / math_ssr.STATIC_DIR / "math-0123456789abcdef.css").exists()
 
 
 def test_purge_keeps_what_a_page_or_script_can_match():
