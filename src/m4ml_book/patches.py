@@ -319,8 +319,10 @@ _SPHINX_DESIGN = re.compile(
     r'|\s*<script data-sd-tabs-storage-prefix="[^"]*" src="[./]*_static/design-tabs\.js[^"]*"></script>'
 )
 _SPHINX_DESIGN_USED = re.compile(r'class="[^"]*\bsd-')
-_BOOTSTRAP_PRELOAD = re.compile(r'\s*<link rel="preload" as="script" href="[./]*_static/scripts/bootstrap\.js[^"]*" />')
-_BOOTSTRAP_SCRIPT = re.compile(r'<script defer src="(?P<static>[./]*_static/)scripts/(?P<name>bootstrap\.js[^"]*)"></script>')
+_BOOTSTRAP_PRELOAD = re.compile(
+    r'\s*<link rel="preload" as="script" href="[./]*_static/scripts/bootstrap\.js[^"]*" />')
+_BOOTSTRAP_SCRIPT = re.compile(
+    r'<script defer src="(?P<static>[./]*_static/)scripts/(?P<name>bootstrap\.js[^"]*)"></script>')
 
 
 def _bootstrap_loader(match: re.Match) -> str:
