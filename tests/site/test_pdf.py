@@ -10,6 +10,7 @@ them with TeX Live when running as root, and these tests are skipped with its me
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import string
@@ -21,7 +22,7 @@ import pytest
 
 from m4ml_book.toc import page_title, read_toc
 
-from conftest import BOOK, ROOT, toc_pages
+from conftest import BOOK, ROOT, page_soup, toc_pages
 
 pytestmark = pytest.mark.book
 
@@ -199,6 +200,11 @@ PLAIN = set(string.ascii_letters + string.digits + " .,;:!?'\"()-–—/%") | {
     chr(c) for c in range(0xC0, 0x100)}
 
 
+
+@functools.lru_cache(maxsize=2)
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text in reading order (no -layout: a superscript stays inside its line)."""
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 def leading_words(text: str, count: int = 5) -> str:
     """The first `count` words of `text` up to its first character that the PDF may print
     differently (a formula, a superscript, a symbol); '' when fewer than 3 words remain."""
@@ -222,11 +228,9 @@ def _text_before_math(element) -> str:
 def web_numbers(html: Path) -> list[dict]:
     """Numbered blocks and figures of the web book: page, id, kind, number and the words that
     follow the number (a block's title, else its first words; a figure's caption)."""
-    from bs4 import BeautifulSoup
-
     found = []
     for page in read_toc(BOOK).pages:
-        soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        soup = page_soup(html, page)  # parsed once per session (conftest.py)
         for div in soup.select("div.admonition[id]"):
             title = div.find("p", class_="admonition-title", recursive=False)
             number = title and title.find("span", class_="caption-number")
@@ -260,8 +264,7 @@ def test_blocks_and_figures_have_the_web_books_numbers(built_book, pdf):
     in print. Every numbered block whose title (or first words) and every figure whose caption
     prints as plain text is found in the PDF after its number, and only after that number."""
     # reading order (no -layout): a superscript stays inside its line
-    text = _tidy(_normalise(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                                           text=True, check=True).stdout))
+    text = _tidy(_normalise(pdf_text(pdf)))
     blocks = web_numbers(built_book)
     compared, wrong = [], []
     for block in blocks:
@@ -296,11 +299,9 @@ def test_proofs_print_as_on_the_web(built_book, pdf):
     Every proof of the web book is set as the class's ``mlproof`` in the LaTeX source, no
     admonition there lacks its title, and the PDF prints "Proof." before each proof's first words.
     """
-    from bs4 import BeautifulSoup
-
     starts = []
     for page in read_toc(BOOK).pages:
-        soup = BeautifulSoup((built_book / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        soup = page_soup(built_book, page)  # parsed once per session (conftest.py)
         for div in soup.select("div.proof.admonition"):
             if div.find("p", class_="admonition-title", recursive=False) is None:
                 starts.append(leading_words(_text_before_math(div)))
@@ -309,8 +310,7 @@ def test_proofs_print_as_on_the_web(built_book, pdf):
     assert tex.count("\\begin{mlproof}") == len(starts)
     untitled = re.findall(r"\\begin\{sphinxadmonition\}\{\w+\}\s*\n\\sphinxAtStartPar", tex)
     assert not untitled, f"{len(untitled)} boxes with an empty title bar"
-    text = _tidy(_normalise(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                                           text=True, check=True).stdout))
+    text = _tidy(_normalise(pdf_text(pdf)))
     checked = [words for words in starts if words.startswith("Proof. ")]
     missing = [words for words in checked if _tidy(words) not in text]
     assert len(checked) >= 20 and not missing, f"not printed: {missing}"
@@ -321,15 +321,12 @@ def test_proofs_print_as_on_the_web(built_book, pdf):
 def test_equations_have_the_web_books_numbers(built_book, pdf):
     """Every numbered equation of the web book, "(3.6)", is (3.6) in print: LaTeX's own number
     for it, from the .aux file the PDF's references are printed from, and in the PDF's text."""
-    from bs4 import BeautifulSoup
-
     aux = pdf.with_suffix(".aux").read_text(encoding="utf-8", errors="replace")
     printed = dict(re.findall(r"\\newlabel\{equation:([^}]+)\}\{\{([^}]*)\}", aux))
-    text = _normalise(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                                     text=True, check=True).stdout)
+    text = _normalise(pdf_text(pdf))
     web, wrong = {}, []
     for page in read_toc(BOOK).pages:
-        soup = BeautifulSoup((built_book / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        soup = page_soup(built_book, page)  # parsed once per session (conftest.py)
         for block in soup.select("div.math[id^=equation-]"):
             number = block.find("span", class_="eqno")
             if number is None:
