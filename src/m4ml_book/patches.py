@@ -301,6 +301,119 @@ def cache_pybtex_plugins() -> None:
     plugin._load_entry_point = load
 
 
+# ================================================================ Sphinx: figure numbers
+def figure_outline(env, doctree: nodes.Element) -> nodes.Element:
+    """What Sphinx's figure numbering reads of a page: its sections, toctrees and numbered
+    blocks (with their titles), nested as in the page, without the text in between.
+
+    ``TocTreeCollector.assign_figure_numbers`` walks every page's doctree in reading order each
+    time any page changes (a figure's number can depend on the pages before it), and unpickling
+    all the doctrees was a sixth of a rebuild after a prose edit. It walks these outlines
+    instead: the same elements, with the same classes and attributes, in the same order.
+    """
+    def numbered(node: nodes.Element) -> bool:
+        for domain in env.domains.values():
+            if domain.get_enumerable_node_type(node):
+                return bool(node["ids"])
+        return False
+
+    def outline(node: nodes.Element) -> nodes.Element | None:
+        kept = [sub for sub in (outline(child) for child in node.children
+                                if isinstance(child, nodes.Element)) if sub is not None]
+        block = numbered(node)
+        if not (kept or block or isinstance(node, (nodes.section, addnodes.toctree))):
+            return None
+        copy = node.copy()  # the attributes, without the children
+        if block:  # the title that std's get_numfig_title reads
+            copy.extend(child.deepcopy() for child in node.children
+                        if isinstance(child, (nodes.caption, nodes.title)))
+        copy.extend(kept)
+        return copy
+
+    root = nodes.Element()
+    root.extend(sub for sub in (outline(child) for child in doctree.children
+                                if isinstance(child, nodes.Element)) if sub is not None)
+    for node in root.findall():  # a copy keeps a reference to the page's whole document
+        node._document = None
+    return root
+
+
+def number_figures_from_outlines(app) -> None:
+    """Let Sphinx's figure numbering walk :func:`figure_outline` of each page instead of its
+    doctree. An outline is made when a page is read (the doctree Sphinx pickles is then final),
+    or the first time the numbering needs one, and kept in the environment."""
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    def outlines(env) -> dict:
+        if not hasattr(env, "m4ml_figure_outlines"):
+            env.m4ml_figure_outlines = {}
+        return env.m4ml_figure_outlines
+
+    def read(app, doctree) -> None:
+        outlines(app.env)[app.env.docname] = figure_outline(app.env, doctree)
+
+    def purge(app, env, docname) -> None:
+        outlines(env).pop(docname, None)
+
+    def merge(app, env, docnames, other) -> None:
+        outlines(env).update({d: o for d, o in outlines(other).items() if d in docnames})
+
+    original = TocTreeCollector.assign_figure_numbers
+    if not getattr(original, "m4ml_outlines", False):
+        def assign_figure_numbers(self, env):
+            known = outlines(env)
+            doctree_of = env.get_doctree
+
+            def outline_of(docname: str) -> nodes.Element:
+                if docname not in known:
+                    known[docname] = figure_outline(env, doctree_of(docname))
+                return known[docname]
+
+            env.get_doctree = outline_of  # for the walk only: an attribute over the method
+            try:
+                return original(self, env)
+            finally:
+                del env.get_doctree
+
+        assign_figure_numbers.m4ml_outlines = True
+        assign_figure_numbers.m4ml_original = original
+        TocTreeCollector.assign_figure_numbers = assign_figure_numbers
+    app.connect("doctree-read", read, priority=900)  # after every other handler changed it
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+
+
+# ================================================================ sphinx-exercise: its registry
+def _detached(node: nodes.Element) -> nodes.Element:
+    """A copy of `node` and its children that refers to no parent and no document."""
+    copy = node.deepcopy()
+    for each in copy.findall():
+        each._document = None  # the property's getter would go on to the parent's
+    return copy
+
+
+def slim_exercise_registry(app) -> None:
+    """Keep sphinx-exercise's registry of exercises and solutions small in the pickled
+    environment.
+
+    The registry keeps each block's node, and a node refers to its parent and its document, so
+    pickling the environment pickled every page with an exercise again: 9 of its 12 MB, read and
+    written by every rebuild. Once the pages are read, each node is replaced by a copy without
+    those references. What the registry is read for later (the node's class, attributes and
+    title, to number and title solutions and links) is in the copy.
+    """
+
+    def detach(app, env) -> list[str]:
+        for entry in getattr(env, "sphinx_exercise_registry", {}).values():
+            node = entry.get("node")
+            if isinstance(node, nodes.Element) and not getattr(node, "m4ml_detached", False):
+                entry["node"] = _detached(node)
+                entry["node"].m4ml_detached = True
+        return []
+
+    app.connect("env-updated", detach, priority=900)
+
+
 # The scripts the theme and Sphinx put on every page, written exactly as they write them.
 _MATHJAX_SCRIPT = re.compile(
     r'\s*<script>window\.MathJax = .*?</script>'
@@ -430,6 +543,16 @@ UPSTREAM: dict[str, tuple[Upstream, ...]] = {
     ),
     "cache_pybtex_plugins": (
         Upstream("pybtex", "0.26.1", "pybtex.plugin:_load_entry_point", "651a544d021985ba"),
+    ),
+    "slim_exercise_registry": (
+        Upstream("sphinx-exercise", "1.2.1", "sphinx_exercise/directive.py", '"node": node.deepcopy(),'),
+        Upstream("sphinx-exercise", "1.2.1", "sphinx_exercise/post_transforms.py",
+                 'target_node = target.get("node")'),
+    ),
+    "number_figures_from_outlines": (
+        Upstream("Sphinx", "7.4.7",
+                 "sphinx.environment.collectors.toctree:TocTreeCollector.assign_figure_numbers",
+                 "99bff91442125bb6"),
     ),
     # Subclasses elsewhere that override private methods or set private state of their base class:
     # the key names the subclass (module:class, or a script's path:class).

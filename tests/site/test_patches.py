@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import pickle
 import tarfile
 
 import pytest
@@ -237,3 +238,75 @@ def test_drop_page_scripts_keeps_sphinx_design_only_where_used():
     assert patches.drop_page_scripts(plain, keep_search=False) == '<head>\n</head><body><p class="x">Text</p></body>'
     cards = head + '<body><div class="sd-card sd-shadow-sm">Card</div></body>'
     assert patches.drop_page_scripts(cards, keep_search=False) == cards
+
+
+PAGES_WITH_FIGURES = {
+    "index.rst": "Book\n====\n\n.. toctree::\n   :numbered:\n\n   a\n   b\n",
+    "a.rst": ("A\n=\n\n.. figure:: x.png\n   :name: fig-a1\n\n   First.\n\n"
+              ".. figure:: x.png\n   :name: fig-uncaptioned\n\n"
+              "Sub\n---\n\n.. table:: A table\n   :name: tab-a\n\n   = =\n   1 2\n   = =\n\n"
+              ".. code-block:: python\n   :caption: Code\n   :name: code-a\n\n   x = 1\n"),
+    "b.rst": "B\n=\n\n.. figure:: x.png\n   :name: fig-b1\n\n   In B.\n",
+}
+
+
+def build_numbers(src, out, *, outlines: bool) -> dict:
+    from sphinx.application import Sphinx
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    original = getattr(TocTreeCollector.assign_figure_numbers, "m4ml_original",
+                       TocTreeCollector.assign_figure_numbers)
+    TocTreeCollector.assign_figure_numbers = original  # as Sphinx ships it
+    try:
+        app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), "dummy", status=None,
+                     warning=None, freshenv=False, confoverrides={"numfig": True})
+        if outlines:
+            patches.number_figures_from_outlines(app)
+        app.build()
+        if outlines:  # the walk had an outline of every page, each small
+            assert set(app.env.m4ml_figure_outlines) == {"index", "a", "b"}
+            sizes = [len(pickle.dumps(o)) for o in app.env.m4ml_figure_outlines.values()]
+            assert max(sizes) < 4_000, sizes
+        return {doc: {kind: dict(ids) for kind, ids in kinds.items()}
+                for doc, kinds in app.env.toc_fignumbers.items()}
+    finally:
+        TocTreeCollector.assign_figure_numbers = original
+
+
+def test_figure_numbers_from_outlines_are_sphinxs(tmp_path):
+    """Figures, tables and code blocks get the numbers Sphinx's own walk gives them, in a first
+    build and after an edit adds a figure before the others (which renumbers the next page)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text("")
+    for name, text in PAGES_WITH_FIGURES.items():
+        (src / name).write_text(text)
+    plain = build_numbers(src, tmp_path / "plain", outlines=False)
+    assert plain["a"]["figure"] == {"fig-a1": (1, 1)} and plain["b"]["figure"] == {"fig-b1": (2, 1)}
+    assert plain["a"]["table"] == {"tab-a": (1, 1)} and plain["a"]["code-block"] == {"code-a": (1, 1)}
+    assert build_numbers(src, tmp_path / "outlines", outlines=True) == plain
+    # an edit: a second captioned figure in a, read again; b is not
+    (src / "a.rst").write_text(PAGES_WITH_FIGURES["a.rst"].replace(
+        "Sub\n", ".. figure:: x.png\n   :name: fig-a2\n\n   Second.\n\nSub\n"))
+    edited = build_numbers(src, tmp_path / "outlines", outlines=True)
+    assert edited == build_numbers(src, tmp_path / "plain2", outlines=False)
+    assert edited["a"]["figure"] == {"fig-a1": (1, 1), "fig-a2": (1, 2)}
+
+
+@pytest.mark.book
+def test_the_pickled_environment_holds_no_page_again(built_book):
+    """Each rebuild reads and writes the environment: the exercise registry's nodes and the
+    figure outlines refer to no document, so no page is pickled into it a second time."""
+    from conftest import BOOK
+
+    env_file = BOOK / "_build" / ".doctrees" / "environment.pickle"
+    if not env_file.exists():
+        pytest.skip("the book was built elsewhere (M4ML_HTML)")
+    with env_file.open("rb") as stream:
+        env = pickle.load(stream)
+    held = [*(entry["node"] for entry in env.sphinx_exercise_registry.values()),
+            *env.m4ml_figure_outlines.values()]
+    assert len(env.sphinx_exercise_registry) > 50 and len(env.m4ml_figure_outlines) == len(env.found_docs)
+    assert not [n for node in held for n in node.findall() if n._document is not None or
+                (n is node and n.parent is not None)]
+    assert env_file.stat().st_size < 5_000_000
