@@ -160,3 +160,14 @@ def test_purge_keeps_what_a_page_or_script_can_match():
     # icon glyphs stay written as escapes, as the theme writes them
     icons = math_ssr.purge_stylesheet('.used:before{content:"\\f104"}.x:before{content:"\\f105 a"}', {"used", "x"})
     assert icons == '.used:before{content:"\\f104"}.x:before{content:"\\f105 a"}'
+
+
+def test_many_formulas_are_shared_between_node_processes_in_order(tmp_path, node_runs, monkeypatch):
+    monkeypatch.setattr(math_ssr, "SPLIT_FROM", 4)
+    items = [(f"x_{{{k}}}", False) for k in range(7)]
+    items[5] = ("\\frac{1}", False)  # a TeX error, reported at its own index
+    markup, css, failed = math_ssr.render(fake_app(tmp_path), items)
+    assert len(node_runs) == math_ssr.NODE_PROCESSES and failed == {5}
+    for k in (0, 1, 2, 3, 4, 6):  # each formula's markup is in its place: x with subscript k
+        assert f"<mn>{k}</mn>" in markup[k], (k, markup[k][-200:])
+    assert "mjx-container" in css
