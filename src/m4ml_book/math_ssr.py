@@ -498,12 +498,13 @@ def _stamp(page: Path) -> tuple[int, int]:
 
 
 def finish_site(app: Sphinx, exception) -> None:
-    """Fix, typeset, strip and link the pages that changed since the last pass, then write the
-    site's math and icon stylesheets for all pages. The fixes are m4ml_book.a11y's.
+    """Fix, typeset, strip and link the pages that changed since the last pass, each with its
+    own math stylesheet; then cut MathJax's fonts to the characters all pages draw, and write
+    the site's icon stylesheet. The fixes are m4ml_book.a11y's.
 
     A page is processed when its modification time or size differs from what this pass recorded
     for it last time (Sphinx rewrote it, or a failed build left it unprocessed); the others are
-    not even read. What the stylesheets need from each page is recorded with it.
+    not even read. What the stylesheets and fonts need from each page is recorded with it.
     """
     if exception is not None or app.builder.format != "html":
         return

@@ -6,8 +6,8 @@
 //   {"html": [<mjx-container> markup of each item, same order], "css": "...",
 //    "errors": [{"index": i, "tex": ..., "message": ...}, ...]}
 // The markup is MathJax 3's CommonHTML with assistive MathML (a hidden <math> element that
-// screen readers read). "css" is the stylesheet for every formula of the run, written once
-// for the site; its fonts are loaded from "fontURL". Usage:
+// screen readers read). "css" is MathJax's whole stylesheet (every character of its fonts),
+// which math_ssr cuts down for each page; its fonts are loaded from "fontURL". Usage:
 //   node src/m4ml_book/mathjax_render.mjs <node_modules folder> < request.json > reply.json
 
 import { createRequire } from "node:module";
