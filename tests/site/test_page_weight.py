@@ -98,6 +98,35 @@ def test_math_stylesheets_are_the_pages_own_and_fonts_the_sites(built_book):
 
 
 @pytest.mark.book
+@pytest.mark.parametrize("name", toc_pages())
+def test_math_stylesheet_draws_every_character_of_the_page(built_book, name):
+    """The page's math stylesheet parses without an error, and each character class of its
+    formulas has a rule that draws it (``content``): braces included, whose rules hold a brace
+    in a string."""
+    import tinycss2
+
+    text = html_of(built_book, name)
+    if "<mjx-container" not in text:
+        return
+    css = page_math_stylesheet(built_book, name)
+    drawn = set()
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        assert rule.type != "error", f"{name}: {rule.message}"
+        if rule.type != "qualified-rule":
+            continue
+        for declaration in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True):
+            assert declaration.type == "declaration", f"{name}: {tinycss2.serialize(rule.prelude)}: {declaration}"
+            bad = [t for t in declaration.value if t.type in ("bad-string", "bad-url", "error")]
+            assert not bad, f"{name}: {tinycss2.serialize(rule.prelude)}: {bad}"
+            if declaration.lower_name == "content":
+                drawn |= set(re.findall(r"mjx-c[0-9A-F]+", tinycss2.serialize(rule.prelude)))
+    used = set(re.findall(r'<mjx-c class="(mjx-c[0-9A-F]+)', text))
+    assert used and used <= drawn, f"{name}: no rule draws {sorted(used - drawn)[:10]}"
+    if "mjx-c7D" in used:
+        assert re.search(r'mjx-c\.mjx-c7D::before\{[^{}]*content: "\}";\}', css)
+
+
+@pytest.mark.book
 def test_math_fonts_are_cut_to_the_characters_the_pages_draw(built_book):
     """Every character a page's stylesheet draws is in the font its rule names; the fonts hold
     few more (the full fonts are about 350 kB)."""
