@@ -52,10 +52,14 @@ def page_soup(html_root: Path, page: str):
     formulas read the HTML itself (test_page_weight.py, test_math_ssr.py) or the page in
     Chromium (tests/page_visit.py).
     """
+    return soup_without_formulas((html_root / f"{page}.html").read_text(encoding="utf-8"))
+
+
+def soup_without_formulas(html: str):
+    """`html` parsed with each typeset formula as an empty container (see :func:`page_soup`)."""
     from bs4 import BeautifulSoup
 
-    text = (html_root / f"{page}.html").read_text(encoding="utf-8")
-    return BeautifulSoup(MATH_MARKUP.sub('<mjx-container class="MathJax"></mjx-container>', text),
+    return BeautifulSoup(MATH_MARKUP.sub('<mjx-container class="MathJax"></mjx-container>', html),
                          "html.parser")
 
 
@@ -116,9 +120,14 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        b = launch_chromium(p)
         yield b
         b.close()
+
+
+def launch_chromium(playwright):
+    """Debian's headless Chromium, with LAUNCH_ARGS."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
 
 
 @contextlib.contextmanager

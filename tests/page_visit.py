@@ -343,10 +343,10 @@ def start_worker() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from conftest import CHROMIUM, LAUNCH_ARGS
+    from conftest import launch_chromium
 
     driver = sync_playwright().start()
-    _WORKER["browser"] = driver.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+    _WORKER["browser"] = launch_chromium(driver)
 
     def stop() -> None:
         _WORKER["browser"].close()

@@ -530,6 +530,7 @@ def finish_site(app: Sphinx, exception) -> None:
 
     static = outdir / "_static" / STATIC_DIR
     static.mkdir(parents=True, exist_ok=True)
+    fresh_sheets: dict[str, str] = {}  # the stylesheets of the pages processed now, by name
     for page, text in texts.items():
         new = patches.fix_html(text)  # the accessibility fixes (m4ml_book.a11y)
         new = typeset_page(new, rendered) if rendered else new
@@ -539,9 +540,7 @@ def finish_site(app: Sphinx, exception) -> None:
         features = page_features(new)
         sheet = None
         if "<mjx-container" in new:
-            sheet, sheet_text = page_stylesheet(css, features[0], features[1])
-            if not (static / sheet).exists():
-                (static / sheet).write_text(sheet_text, encoding="utf-8")
+            sheet, fresh_sheets[sheet] = page_stylesheet(css, features[0], features[1])
             href = f"{_relative_static(page, outdir)}{STATIC_DIR}/{sheet}"
             link = f'<link rel="stylesheet" type="text/css" href="{href}" />'
             new = new.replace("</head>", f"    {link}\n  </head>", 1)
@@ -554,16 +553,18 @@ def finish_site(app: Sphinx, exception) -> None:
     chars = set().union(*(memo[k][2] for k in keys.values()))
     icons = set().union(*(memo[k][3] for k in keys.values()))
     classes = set().union(*(memo[k][4] for k in keys.values()))
-    # The pages' stylesheets: one is written again if it went missing, and those no page links
-    # any more (nor the site-wide one of earlier builds) are removed.
+    # The pages' stylesheets: each that is missing is written (a new one, or one that went
+    # missing), and those no page links any more (nor the site-wide one of earlier builds) are
+    # removed.
     sheets = {}
     for key in keys.values():
-        stamp, page_tags, page_chars, *_, sheet = memo[key]
+        _, page_tags, page_chars, *_, sheet = memo[key]
         if sheet is not None:
             sheets[sheet] = (page_tags, page_chars)
     for sheet, (page_tags, page_chars) in sheets.items():
         if not (static / sheet).exists():
-            (static / sheet).write_text(page_stylesheet(css, page_tags, page_chars)[1], encoding="utf-8")
+            text = fresh_sheets.get(sheet) or page_stylesheet(css, page_tags, page_chars)[1]
+            (static / sheet).write_text(text, encoding="utf-8")
     for old in [*static.glob(f"{CSS_PREFIX}*.css"), static / "mathjax-chtml.css"]:
         if old.name not in sheets and old.exists():
             old.unlink()

@@ -333,9 +333,15 @@ def figure_outline(env, doctree: nodes.Element) -> nodes.Element:
     root = nodes.Element()
     root.extend(sub for sub in (outline(child) for child in doctree.children
                                 if isinstance(child, nodes.Element)) if sub is not None)
-    for node in root.findall():  # a copy keeps a reference to the page's whole document
-        node._document = None
-    return root
+    return _without_document(root)  # a copy keeps a reference to the page's whole document
+
+
+def _without_document(node: nodes.Element) -> nodes.Element:
+    """`node`, its children and theirs made to refer to no document (the property's getter
+    would go on to the parent's, so the attribute itself is cleared)."""
+    for each in node.findall():
+        each._document = None
+    return node
 
 
 def number_figures_from_outlines(app) -> None:
@@ -386,10 +392,7 @@ def number_figures_from_outlines(app) -> None:
 # ================================================================ sphinx-exercise: its registry
 def _detached(node: nodes.Element) -> nodes.Element:
     """A copy of `node` and its children that refers to no parent and no document."""
-    copy = node.deepcopy()
-    for each in copy.findall():
-        each._document = None  # the property's getter would go on to the parent's
-    return copy
+    return _without_document(node.deepcopy())
 
 
 def slim_exercise_registry(app) -> None:

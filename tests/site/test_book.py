@@ -14,7 +14,7 @@ from m4ml_book import names, page_exec
 from m4ml_book.notebook_export import ROLE_TYPES, SourceLabels, iter_roles
 from m4ml_book.toc import read_toc
 
-from conftest import BOOK, MATH_MARKUP, is_notebook, page_soup, toc_pages
+from conftest import BOOK, is_notebook, page_soup, soup_without_formulas, toc_pages
 
 pytestmark = pytest.mark.book
 
@@ -96,15 +96,9 @@ RESOURCE_ATTRS = [("script", "src"), ("link", "href"), ("img", "src"), ("iframe"
                   ("source", "src"), ("video", "src"), ("audio", "src"), ("object", "data")]
 
 
-def without_formulas(html: str) -> BeautifulSoup:
-    """`html` parsed with each typeset formula as an empty container: formulas hold no image,
-    resource or id, and are three quarters of a page's parsing time."""
-    return BeautifulSoup(MATH_MARKUP.sub("<mjx-container></mjx-container>", html), "html.parser")
-
-
 def external_resources(html: str) -> list[str]:
     """URLs of scripts, styles, fonts and images the page would load from another host."""
-    doc = without_formulas(html)  # the url() search below still reads the whole text
+    doc = soup_without_formulas(html)  # formulas name no resource; the url() search reads all
     found = []
     for tag, attr in RESOURCE_ATTRS:
         for el in doc.find_all(tag):
@@ -176,7 +170,7 @@ def alt_text_problem(src: str, alt: str | None) -> str | None:
 
 def images_without_alt_text(html: str) -> list[str]:
     """Every <img> of the page's content (cell outputs included) whose alt is not a description."""
-    doc = without_formulas(html)
+    doc = soup_without_formulas(html)  # formulas hold no image
     content = doc.select("main, article") or [doc]
     seen, found = set(), []
     for root in content:

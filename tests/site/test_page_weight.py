@@ -27,6 +27,7 @@ from conftest import BOOK, CHROMIUM, ROOT, toc_pages
 
 MB = 1_000_000
 BUDGET = {False: 1 * MB, True: 2 * MB}  # by "the page has an interactive figure"
+MATH_SHEET = re.compile(rf'href="[./]*_static/{math_ssr.STATIC_DIR}/({math_ssr.CSS_PREFIX}[0-9a-f]{{16}}\.css)"')
 MATH_IN_SOURCE = re.compile(r"(?<!\\)\$|\{math\}|```\{math\}|\\begin\{")
 
 
@@ -53,7 +54,7 @@ def test_formulas_arrive_typeset_with_assistive_mathml(built_book, name):
             f"{name}: a formula without assistive MathML: {container[:200]}"
         assert 'aria-hidden="true"' in container  # screen readers read the MathML, not the glyphs
     assert "<mjx-merror" not in text
-    sheets = re.findall(rf'href="[./]*_static/{math_ssr.STATIC_DIR}/(math-[0-9a-f]{{16}}\.css)"', text)
+    sheets = MATH_SHEET.findall(text)
     assert len(sheets) == (1 if containers else 0), sheets
 
 
@@ -72,7 +73,7 @@ def test_only_the_search_page_loads_the_index(built_book):
 
 
 def page_math_stylesheet(built_book, name: str) -> str:
-    sheet = re.search(r'href="[./]*_static/m4ml-math/(math-[0-9a-f]{16}\.css)"', html_of(built_book, name))
+    sheet = MATH_SHEET.search(html_of(built_book, name))
     return (built_book / "_static" / math_ssr.STATIC_DIR / sheet.group(1)).read_text()
 
 
@@ -92,7 +93,7 @@ def test_math_stylesheets_are_the_pages_own_and_fonts_the_sites(built_book):
     macros = (static / "tex-macros.json").read_text()
     assert '"vx": "\\\\mathbf{x}"' in macros   # for the MathJax that live outputs load
     # no stylesheet is left that no page links
-    linked = {re.search(r"math-[0-9a-f]{16}\.css", page.read_text()).group(0)
+    linked = {MATH_SHEET.search(page.read_text()).group(1)
               for page in built_book.rglob("*.html") if "m4ml-math/math-" in page.read_text()}
     assert {p.name for p in static.glob("math-*.css")} == linked
 
@@ -135,7 +136,7 @@ def test_math_fonts_are_cut_to_the_characters_the_pages_draw(built_book):
     static = built_book / "_static" / math_ssr.STATIC_DIR
     needed: dict[str, set[int]] = {}
     for page in built_book.rglob("*.html"):
-        found = re.search(r"m4ml-math/(math-[0-9a-f]{16}\.css)", page.read_text())
+        found = MATH_SHEET.search(page.read_text())
         if found:
             for font, chars in math_ssr.font_characters((static / found.group(1)).read_text()).items():
                 needed.setdefault(font, set()).update(chars)
